@@ -1,0 +1,125 @@
+"""From validated file models to the records the program uses: defaults applied, names unique."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ._durations import format_duration
+from ._model import ConfigModel, MonitorModel, SettingsModel
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Process-wide settings (see :class:`~sitewatch.config._model.SettingsModel` for the meaning)."""
+
+    interval: float = 60.0
+    timeout: float = 10.0
+    location: str = "local"
+    log: str = "output/log.txt"
+    health: str = "output/health.txt"
+    log_max_bytes: int = 50 * 1024 * 1024
+    log_backups: int = 5
+    max_concurrency: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Monitor:
+    """One monitor with every default resolved. Equal monitors check the same way."""
+
+    name: str
+    url: str
+    interval: float
+    timeout: float
+    contains: tuple[str, ...] = ()
+    not_contains: tuple[str, ...] = ()
+    regex: str | None = None
+    status: frozenset[int] | None = None  # None: any 2xx
+    max_response_ms: float | None = None
+    method: str = "GET"
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str | None = None
+    follow_redirects: bool = True
+    verify_tls: bool = True
+    ca_file: str | None = None
+    max_body_bytes: int = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A loaded, valid configuration."""
+
+    settings: Settings
+    monitors: tuple[Monitor, ...] = field(default_factory=tuple)
+    source: str = "<memory>"
+
+
+def derive_name(url: str) -> str:
+    """A readable default name: host[:port] plus path, without a trailing slash."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]  # never leak credentials into a name
+    return (netloc + parts.path).rstrip("/") or url
+
+
+def expand_status(spec: list[int | str] | None) -> frozenset[int] | None:
+    """``[200, "3xx"]`` → the set of codes; ``None`` stays ``None`` (any 2xx)."""
+    if spec is None:
+        return None
+    codes: set[int] = set()
+    for item in spec:
+        if isinstance(item, str) and item.endswith("xx"):
+            base = int(item[0]) * 100
+            codes.update(range(base, base + 100))
+        else:
+            codes.add(int(item))
+    return frozenset(codes)
+
+
+def resolve(model: ConfigModel, problems: list[str], label: "dict[int, str]") -> Config:
+    """Apply defaults; add a line to ``problems`` for each cross-field problem found."""
+    s: SettingsModel = model.settings
+    settings = Settings(**s.model_dump())
+    monitors: list[Monitor] = []
+    seen: dict[str, int] = {}
+    for index, m in enumerate(model.monitors):
+        monitors.append(_resolve_monitor(index, m, settings, problems, label))
+        name = monitors[-1].name
+        if name in seen:
+            hint = "" if m.name else " (derived from the URL; set a distinct `name`)"
+            problems.append(f"{label[index]}: name: {name!r} is already used by monitor [{seen[name]}]{hint}")
+        else:
+            seen[name] = index
+    return Config(settings=settings, monitors=tuple(monitors))
+
+
+def _resolve_monitor(
+    index: int, m: MonitorModel, settings: Settings, problems: list[str], label: dict[int, str]
+) -> Monitor:
+    interval = m.interval if m.interval is not None else settings.interval
+    if m.timeout is not None:
+        timeout = m.timeout
+        if timeout > interval:
+            problems.append(
+                f"{label[index]}: timeout: {format_duration(timeout)} is longer than the interval "
+                f"{format_duration(interval)}; a check must end before the next one is due"
+            )
+    else:  # an inherited default never makes a config invalid: it is capped instead
+        timeout = min(settings.timeout, interval)
+    return Monitor(
+        name=m.name or derive_name(m.url),
+        url=m.url,
+        interval=interval,
+        timeout=timeout,
+        contains=tuple(m.contains),
+        not_contains=tuple(m.not_contains),
+        regex=m.regex,
+        status=expand_status(m.status),
+        max_response_ms=m.max_response_ms,
+        method=m.method,
+        headers=tuple(m.headers.items()),
+        body=m.body,
+        follow_redirects=m.follow_redirects,
+        verify_tls=m.verify_tls,
+        ca_file=m.ca_file,
+        max_body_bytes=m.max_body_bytes,
+    )

@@ -1,0 +1,109 @@
+"""The one record every check produces, and its text forms.
+
+The field names and their order are shared by ``sitewatch check --json``, log.txt and (later) the
+store and API, so they are defined once here in :data:`FIELDS`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+# result values
+UP: Final = "up"
+SLOW: Final = "slow"
+CONTENT_MISMATCH: Final = "content_mismatch"
+HTTP_ERROR: Final = "http_error"
+CONNECTION_ERROR: Final = "connection_error"
+TIMEOUT: Final = "timeout"
+RESULTS: Final = (UP, SLOW, CONTENT_MISMATCH, HTTP_ERROR, CONNECTION_ERROR, TIMEOUT)
+
+FIELDS: Final = (
+    "ts",
+    "monitor",
+    "url",
+    "location",
+    "result",
+    "error",
+    "http_code",
+    "time_ms",
+    "dns_ms",
+    "connect_ms",
+    "tls_ms",
+    "ttfb_ms",
+    "bytes",
+    "detail",
+)
+
+
+@dataclass(slots=True)
+class Result:
+    """What one check found.
+
+    ``ts`` is the UTC start of the check in seconds since the epoch (formatted by :func:`iso_utc`).
+    Durations are milliseconds: ``dns_ms``, ``connect_ms`` and ``tls_ms`` are the length of that phase
+    alone; ``ttfb_ms`` and ``time_ms`` count from the start of the check. A phase that did not happen
+    is ``None``. ``bytes`` counts body bytes read after decompression.
+    """
+
+    ts: float
+    monitor: str
+    url: str
+    location: str
+    result: str
+    error: str | None = None
+    http_code: int | None = None
+    time_ms: float | None = None
+    dns_ms: float | None = None
+    connect_ms: float | None = None
+    tls_ms: float | None = None
+    ttfb_ms: float | None = None
+    bytes: int | None = None
+    detail: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the check passed every rule (``up``)."""
+        return self.result == UP
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-ready dict, fields in :data:`FIELDS` order, ``ts`` as ISO 8601."""
+        out = {name: getattr(self, name) for name in FIELDS}
+        out["ts"] = iso_utc(self.ts)
+        return out
+
+    def to_json(self) -> str:
+        """One JSON object on one line."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    def to_logfmt(self) -> str:
+        """One logfmt line: every field in :data:`FIELDS` order, ``-`` for empty."""
+        parts = [f"ts={iso_utc(self.ts)}"]
+        for name in FIELDS[1:]:
+            parts.append(f"{name}={logfmt_value(getattr(self, name))}")
+        return " ".join(parts)
+
+
+def iso_utc(ts: float) -> str:
+    """Seconds since the epoch → ``2026-12-04T10:00:00.123456Z`` (UTC, microseconds, ``Z``)."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def logfmt_value(value: object) -> str:
+    """Render one logfmt value: ``-`` for empty, quoted when it holds spaces, quotes or ``=``."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    text = str(value)
+    if any(c in text for c in ' "=\\') or not text.isprintable():
+        return json.dumps(text, ensure_ascii=False)
+    return text
+
+
+def now() -> float:
+    """The current UTC time in seconds since the epoch (one place, so tests read the same clock)."""
+    return time.time()
