@@ -27,6 +27,7 @@ Paths:
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import socket
@@ -105,10 +106,8 @@ class MisbehavingServer:
         except OSError:
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
     def _route(self, conn: socket.socket, req: dict[str, object]) -> None:
         path = str(req["path"]).split("?")[0]
@@ -149,7 +148,9 @@ class MisbehavingServer:
         elif head == "redirect-ftp":
             _redirect(conn, "ftp://127.0.0.1/file")
         elif head == "latin1":
-            _respond(conn, 200, "prix: 10 € — café".encode("cp1252"), {"Content-Type": "text/plain; charset=windows-1252"})
+            _respond(
+                conn, 200, "prix: 10 € — café".encode("cp1252"), {"Content-Type": "text/plain; charset=windows-1252"}
+            )
         elif head == "meta-charset":
             body = '<html><head><meta charset="iso-8859-1"></head><body>Grüße</body></html>'
             _respond(conn, 200, body.encode("latin-1"), {"Content-Type": "text/html"})

@@ -25,9 +25,7 @@ def test_it_reports_a_reset_before_the_response_as_reset(server: MisbehavingServ
     assert (r.result, r.error) == ("connection_error", "reset")
 
 
-def test_it_reports_a_reset_in_the_middle_of_the_body_as_reset(
-    server: MisbehavingServer, check: CheckFn
-) -> None:
+def test_it_reports_a_reset_in_the_middle_of_the_body_as_reset(server: MisbehavingServer, check: CheckFn) -> None:
     r = check(server.url("/reset-mid"))
     assert (r.result, r.error) == ("connection_error", "reset")
 
@@ -43,9 +41,7 @@ def test_it_reports_a_body_shorter_than_promised_as_closed(server: MisbehavingSe
     assert "early" in (r.detail or "")
 
 
-def test_it_reports_a_reply_that_is_not_http_as_protocol_error(
-    server: MisbehavingServer, check: CheckFn
-) -> None:
+def test_it_reports_a_reply_that_is_not_http_as_protocol_error(server: MisbehavingServer, check: CheckFn) -> None:
     r = check(server.url("/garbage"))
     assert (r.result, r.error) == ("connection_error", "protocol")
 
@@ -115,9 +111,7 @@ def test_it_decodes_the_body_with_the_declared_charset(server: MisbehavingServer
     assert check(server.url("/latin1"), contains="10 € — café").result == "up"
 
 
-def test_it_decodes_with_a_meta_charset_when_the_header_has_none(
-    server: MisbehavingServer, check: CheckFn
-) -> None:
+def test_it_decodes_with_a_meta_charset_when_the_header_has_none(server: MisbehavingServer, check: CheckFn) -> None:
     assert check(server.url("/meta-charset"), contains="Grüße").result == "up"
 
 

@@ -14,9 +14,7 @@ def test_it_reports_a_trusted_certificate_as_up_with_a_tls_phase(
     assert r.tls_ms is not None and r.tls_ms > 0
 
 
-def test_it_reports_an_untrusted_certificate_as_tls_error(
-    tls_server: MisbehavingServer, check: CheckFn
-) -> None:
+def test_it_reports_an_untrusted_certificate_as_tls_error(tls_server: MisbehavingServer, check: CheckFn) -> None:
     r = check(tls_server.url("/ok", host="localhost"))  # our test CA is not in the system store
     assert (r.result, r.error, r.http_code) == ("connection_error", "tls", None)
     assert "certificate" in (r.detail or "").lower()
@@ -38,9 +36,7 @@ def test_it_reports_a_certificate_for_another_host_as_tls_error(
     assert "localhost" in (r.detail or "") or "name" in (r.detail or "").lower()
 
 
-def test_verify_tls_false_accepts_any_certificate(
-    expired_tls_server: MisbehavingServer, check: CheckFn
-) -> None:
+def test_verify_tls_false_accepts_any_certificate(expired_tls_server: MisbehavingServer, check: CheckFn) -> None:
     r = check(expired_tls_server.url("/ok", host="localhost"), verify_tls=False, contains="hello")
     assert r.result == "up"
 

@@ -12,16 +12,16 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
 def parse_duration(value: object) -> float:
     """Return the duration in seconds; raise ValueError with a message fit for the user."""
     if isinstance(value, bool):  # bool is an int subclass; `true` is never a duration
-        raise ValueError(f"expected a duration like 30, \"250ms\", \"30s\" or \"5m\", got {value!r}")
+        raise ValueError(f'expected a duration like 30, "250ms", "30s" or "5m", got {value!r}')
     if isinstance(value, int | float):
         seconds = float(value)
     elif isinstance(value, str):
         match = _DURATION.match(value)
         if not match:
-            raise ValueError(f"expected a duration like 30, \"250ms\", \"30s\" or \"5m\", got {value!r}")
+            raise ValueError(f'expected a duration like 30, "250ms", "30s" or "5m", got {value!r}')
         seconds = float(match.group(1)) * _UNITS[match.group(2)]
     else:
-        raise ValueError(f"expected a duration like 30, \"250ms\", \"30s\" or \"5m\", got {value!r}")
+        raise ValueError(f'expected a duration like 30, "250ms", "30s" or "5m", got {value!r}')
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"must be greater than zero, got {value!r}")
     return seconds

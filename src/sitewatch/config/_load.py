@@ -39,7 +39,7 @@ def parse_config(data: object, *, source: str = "<memory>", **settings_overrides
     if isinstance(data, list):
         data = {"monitors": data}
     if not isinstance(data, dict):
-        raise ConfigError([f"{source}: expected an object with \"monitors\" (or a list of monitors)"])
+        raise ConfigError([f'{source}: expected an object with "monitors" (or a list of monitors)'])
     if settings_overrides:
         settings = data.get("settings")
         settings = dict(settings) if isinstance(settings, dict) else {}

@@ -75,7 +75,7 @@ def expand_status(spec: list[int | str] | None) -> frozenset[int] | None:
     return frozenset(codes)
 
 
-def resolve(model: ConfigModel, problems: list[str], label: "dict[int, str]") -> Config:
+def resolve(model: ConfigModel, problems: list[str], label: dict[int, str]) -> Config:
     """Apply defaults; add a line to ``problems`` for each cross-field problem found."""
     s: SettingsModel = model.settings
     settings = Settings(**s.model_dump())

@@ -163,9 +163,7 @@ class Engine:
     # -- hub → libcurl --------------------------------------------------------------------------
 
     def _on_io(self, events: int, fd: int) -> None:
-        flags = (pycurl.CSELECT_IN if events & _EV_READ else 0) | (
-            pycurl.CSELECT_OUT if events & _EV_WRITE else 0
-        )
+        flags = (pycurl.CSELECT_IN if events & _EV_READ else 0) | (pycurl.CSELECT_OUT if events & _EV_WRITE else 0)
         _, running = self._multi.socket_action(fd, flags)
         self._after_action(running)
 

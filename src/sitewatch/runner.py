@@ -1,0 +1,202 @@
+"""The long-running monitor: config → scheduler → probe → {log.txt, health.txt, console}.
+
+Everything runs on one gevent hub in the main thread; file and console output go through threads
+of their own. Signals: SIGINT/SIGTERM stop (after flushing), SIGHUP reloads the config.
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import gevent
+import gevent.event
+
+from .config import Config, format_duration, load_config
+from .errors import ConfigError
+from .outputs import ConsoleReport, LineWriter, MinuteSummary, RotatingFile, minute_lines, state_line
+from .probe import Engine
+from .result import Result, iso_utc, now
+from .scheduler import MinuteTicker, Scheduler, summarize
+from .state import DOWN, StateTracker
+
+# How long running checks may finish after a stop request before they are cancelled; with the
+# flush this keeps shutdown within the 2 s users are promised.
+STOP_GRACE_S = 1.0
+
+
+class Runner:
+    """One monitoring process. ``run()`` returns the exit code."""
+
+    def __init__(
+        self,
+        config_path: str | Path,
+        overrides: dict[str, Any] | None = None,
+        *,
+        console: ConsoleReport | None = None,
+        minute_period: float = 60.0,
+    ) -> None:
+        self.config_path = Path(config_path)
+        self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self.console = console or ConsoleReport()
+        self.minute_period = minute_period
+        self.tracker = StateTracker()
+        self.config: Config | None = None
+        self._stop = gevent.event.Event()
+
+    def _load(self) -> Config:
+        return load_config(self.config_path, **self.overrides)
+
+    def _try_load(self) -> tuple[Config | None, ConfigError | None]:
+        """For the thread pool: return the problem rather than raise it across threads."""
+        try:
+            return self._load(), None
+        except ConfigError as exc:
+            return None, exc
+
+    def run(self, duration: float | None = None) -> int:
+        """Monitor until stopped (signal, :meth:`stop`) or ``duration`` seconds have passed."""
+        try:
+            config = self.config = self._load()
+        except ConfigError as exc:
+            for problem in exc.problems:
+                self.console.error(problem)
+            self.console.close()
+            return 2
+        settings = config.settings
+        _raise_open_files_limit(settings.max_concurrency)
+        # Threads (writers, console) must not hold the GIL long while the hub has a timer due.
+        sys.setswitchinterval(0.0005)
+
+        self.log = LineWriter(RotatingFile(settings.log, settings.log_max_bytes, settings.log_backups), "log")
+        self.health = LineWriter(RotatingFile(settings.health, settings.log_max_bytes, settings.log_backups), "health")
+        self.engine = Engine(location=settings.location)
+        self.scheduler = Scheduler(
+            self.engine, self._on_result, max_concurrency=settings.max_concurrency, on_skip=self._on_skip
+        )
+        self.scheduler.set_monitors(config.monitors)
+        self.ticker = MinuteTicker(self._on_minute, period=self.minute_period)
+
+        handlers = [
+            gevent.signal_handler(signal.SIGTERM, self.stop),
+            gevent.signal_handler(signal.SIGINT, self.stop),
+            gevent.signal_handler(signal.SIGHUP, lambda: gevent.spawn(self.reload)),
+        ]
+        intervals = sorted({m.interval for m in config.monitors})
+        self.console.info(
+            f"sitewatch: watching {len(config.monitors)} monitors from {config.source} at location "
+            f"{settings.location!r}; first checks spread over {format_duration(max(intervals, default=0) or 1)}; "
+            f"log → {settings.log}, health → {settings.health}"
+        )
+        self.scheduler.start()
+        self.ticker.start()
+        try:
+            self._stop.wait(timeout=duration)
+        finally:
+            for handler in handlers:
+                handler.cancel()
+            self._shutdown()
+        return 0
+
+    def stop(self) -> None:
+        """Ask the process to stop (safe from signal handlers and other greenlets)."""
+        self._stop.set()
+
+    def reload(self) -> bool:
+        """Re-read the config; on any problem keep the running one and say why."""
+        new, problem = gevent.get_hub().threadpool.apply(self._try_load)
+        if new is None:
+            exc = problem
+            assert exc is not None
+            self.console.error(f"reload of {self.config_path} failed; still running the previous config:")
+            for problem in exc.problems:
+                self.console.error(problem)
+            self.health.put(f"ts={iso_utc(now())} event=reload ok=false problems={len(exc.problems)}")
+            return False
+        old = self.config
+        assert old is not None
+        self.config = new
+        self.engine.location = new.settings.location
+        self.scheduler.max_concurrency = new.settings.max_concurrency
+        self.scheduler.set_monitors(new.monitors)
+        self.tracker.keep_only({m.name for m in new.monitors})
+        before, after = {m.name for m in old.monitors}, {m.name for m in new.monitors}
+        changed = sum(1 for m in new.monitors if m.name in before and m not in old.monitors)
+        self.health.put(f"ts={iso_utc(now())} event=reload ok=true monitors={len(new.monitors)}")
+        self.console.info(
+            f"reloaded {self.config_path}: {len(after - before)} added, {len(before - after)} removed, "
+            f"{changed} changed"
+        )
+        if (old.settings.log, old.settings.health) != (new.settings.log, new.settings.health):
+            self.console.info("log/health paths changed: they take effect at the next start")
+        return True
+
+    # -- on the hub ----------------------------------------------------------------------------------
+
+    def _on_result(self, result: Result) -> None:
+        self.log.put(result.to_logfmt())
+        change = self.tracker.observe(result)
+        if change is not None:
+            self.health.put(state_line(change))
+            self.console.state_change(change)
+
+    def _on_skip(self, monitor: Any, why: str) -> None:
+        self.console.info(f"{monitor.name}: check skipped: {why}")
+
+    def _on_minute(self, boundary: float, lateness: float) -> None:
+        # Only O(1) swaps here; the sorting and formatting happen in the health writer's thread.
+        buckets = self.tracker.take_minute()
+        states = dict(self.tracker.states)
+        names = [m.name for m in self.scheduler.monitors]
+        check_lateness = self.scheduler.lateness.take()
+        skipped = self.scheduler.skipped
+        location = self.engine.location
+        report = self.console
+
+        def job() -> list[str]:
+            lines = minute_lines(boundary, lateness, location, names, buckets, states)
+            current = [states[n].state for n in names if n in states]
+            report.minute(
+                MinuteSummary(
+                    boundary=boundary,
+                    monitors=len(names),
+                    up=current.count("up"),
+                    slow=current.count("slow"),
+                    down=current.count(DOWN),
+                    checks=sum(b.checks for b in buckets.values()),
+                    skipped=skipped,
+                    lateness_p99_ms=_ms(summarize(check_lateness).p99),
+                    tick_lateness_ms=lateness * 1000,
+                )
+            )
+            return lines
+
+        self.health.put(job)
+
+    # -- stopping ------------------------------------------------------------------------------------
+
+    def _shutdown(self) -> None:
+        self.ticker.stop()
+        cancelled = self.scheduler.stop(grace=STOP_GRACE_S)
+        self.engine.close()
+        self.log.close()
+        self.health.close()
+        note = f" ({cancelled} checks still running were cancelled)" if cancelled else ""
+        self.console.info(f"sitewatch: stopped; {self.scheduler.started} checks run{note}")
+        self.console.close()
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
+
+
+def _raise_open_files_limit(max_concurrency: int) -> None:
+    """Each running check holds a socket: make sure the process may open enough of them."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = max_concurrency * 2 + 64
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))

@@ -1,0 +1,9 @@
+"""When checks run: the per-monitor scheduler and the UTC minute ticker, both on the gevent hub."""
+
+from __future__ import annotations
+
+from ._minute import MinuteTicker
+from ._scheduler import Scheduler, phase_of
+from ._stats import Samples, Summary, summarize
+
+__all__ = ["MinuteTicker", "Samples", "Scheduler", "Summary", "phase_of", "summarize"]

@@ -1,0 +1,96 @@
+"""What each monitor's state is now, when it changed, and what happened in the current minute.
+
+States: ``up`` (result up), ``slow`` (result slow), ``down`` (any other result), ``unknown`` (not
+checked yet). Everything here runs on the hub, per result, so it only counts and appends.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+from .result import SLOW, UP, Result
+
+UNKNOWN = "unknown"
+DOWN = "down"
+
+
+def state_of(result: str) -> str:
+    """The monitor state a single ``result`` value stands for."""
+    return UP if result == UP else SLOW if result == SLOW else DOWN
+
+
+@dataclass(slots=True)
+class StateChange:
+    """A monitor moved from ``old`` to ``new`` because of ``result``; it had been ``old`` since
+    ``since`` (epoch seconds, ``None`` when it had never been checked)."""
+
+    old: str
+    new: str
+    result: Result
+    since: float | None
+
+
+@dataclass(slots=True)
+class MinuteBucket:
+    """One monitor's checks in one minute."""
+
+    up: int = 0
+    slow: int = 0
+    down: int = 0
+    times_ms: array[float] = field(default_factory=lambda: array("d"))
+
+    @property
+    def checks(self) -> int:
+        return self.up + self.slow + self.down
+
+
+@dataclass(slots=True)
+class MonitorState:
+    """The current state of one monitor and the result that set it."""
+
+    state: str = UNKNOWN
+    since: float | None = None
+    last: Result | None = None
+
+
+class StateTracker:
+    """Follows every result; reports state changes and hands over per-minute buckets."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, MonitorState] = {}
+        self._minute: dict[str, MinuteBucket] = {}
+
+    def observe(self, result: Result) -> StateChange | None:
+        """Record ``result``; return the change it causes, if any."""
+        current = self.states.get(result.monitor)
+        if current is None:
+            current = self.states[result.monitor] = MonitorState()
+        bucket = self._minute.get(result.monitor)
+        if bucket is None:
+            bucket = self._minute[result.monitor] = MinuteBucket()
+        new = state_of(result.result)
+        if new == UP:
+            bucket.up += 1
+        elif new == SLOW:
+            bucket.slow += 1
+        else:
+            bucket.down += 1
+        if result.time_ms is not None:
+            bucket.times_ms.append(result.time_ms)
+        current.last = result
+        if new == current.state:
+            return None
+        change = StateChange(old=current.state, new=new, result=result, since=current.since)
+        current.state, current.since = new, result.ts
+        return change
+
+    def take_minute(self) -> dict[str, MinuteBucket]:
+        """Everything observed since the last call (O(1): the dict is swapped, not copied)."""
+        taken, self._minute = self._minute, {}
+        return taken
+
+    def keep_only(self, names: set[str]) -> None:
+        """Forget monitors that left the config."""
+        for name in [n for n in self.states if n not in names]:
+            del self.states[name]
