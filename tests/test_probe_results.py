@@ -177,3 +177,22 @@ def test_it_sends_the_method_headers_and_body_of_the_monitor(server: Misbehaving
 def test_a_head_check_reads_no_body(server: MisbehavingServer, check: CheckFn) -> None:
     r = check(server.url("/ok"), method="HEAD")
     assert (r.result, r.http_code, r.bytes) == ("up", 200, 0)
+
+
+def test_a_reused_connection_handle_forgets_the_previous_monitors_options(server: MisbehavingServer) -> None:
+    from sitewatch.config import parse_config
+    from sitewatch.probe import Engine
+
+    post, get = parse_config(
+        [
+            {"name": "post", "url": server.url("/echo"), "method": "POST", "headers": {"X-Token": "t"}, "body": "b"},
+            {"name": "get", "url": server.url("/echo"), "contains": '"method": "GET"', "not_contains": "x-token"},
+        ]
+    ).monitors
+    engine = Engine()
+    try:
+        assert engine.check(post).result == "up"
+        r = engine.check(get)
+        assert r.result == "up", r.detail
+    finally:
+        engine.close()

@@ -26,7 +26,7 @@ import pycurl
 from ..config import Monitor
 from ..result import CONTENT_MISMATCH, HTTP_ERROR, SLOW, UP, Result
 from ._classify import classify_curl_error, phase_reached
-from ._prepare import Prepared
+from ._prepare import BASE_OPTIONS, Prepared
 from ._rules import decode_body
 
 OnDone = Callable[[Result], None]
@@ -104,11 +104,14 @@ class Engine:
     def start(self, monitor: Monitor | Prepared, on_done: OnDone) -> Check:
         """Begin a check; ``on_done(result)`` is called on the hub when it ends. Must not block."""
         prepared = monitor if isinstance(monitor, Prepared) else self.prepare(monitor)
-        curl = self._spare.pop() if self._spare else pycurl.Curl()
+        curl = self._spare.pop() if self._spare else _new_handle()
         check = Check(prepared, curl, on_done)
+        setopt = curl.setopt
         for option, value in prepared.options:
-            curl.setopt(option, value)
-        curl.setopt(pycurl.WRITEFUNCTION, check.write)
+            setopt(option, value)
+        for option, value in prepared.extra:
+            setopt(option, value)
+        setopt(pycurl.WRITEFUNCTION, check.write)
         self._active[curl] = check
         self._multi.add_handle(curl)  # libcurl asks for a 0 ms timer; the transfer starts on it
         return check
@@ -117,7 +120,7 @@ class Engine:
         """Abandon a check in flight; its callback is never called."""
         if self._active.pop(check.curl, None) is not None:
             self._multi.remove_handle(check.curl)
-            self._recycle(check.curl)
+            self._recycle(check)
 
     def check(self, monitor: Monitor) -> Result:
         """Run one check and wait for its result (from a greenlet, not the hub)."""
@@ -144,13 +147,20 @@ class Engine:
     # -- libcurl → hub --------------------------------------------------------------------------
 
     def _on_socket(self, what: int, fd: int, multi: Any, socketp: Any) -> None:
-        watcher = self._watchers.pop(fd, None)
-        if watcher is not None:
+        # One watcher per fd number, kept across connections: the kernel hands out the same low fd
+        # numbers again and again. Setting ``events`` re-initialises it (ev_io_set), which is what
+        # libev requires when the fd behind a number may have changed.
+        watcher = self._watchers.get(fd)
+        if what == pycurl.POLL_REMOVE:
+            if watcher is not None:
+                watcher.stop()
+            return
+        if watcher is None:
+            watcher = self._watchers[fd] = self._loop.io(fd, _POLL_TO_EV[what])
+        else:
             watcher.stop()
-        if what != pycurl.POLL_REMOVE:
-            watcher = self._loop.io(fd, _POLL_TO_EV[what])
-            watcher.start(self._on_io, fd, pass_events=True)
-            self._watchers[fd] = watcher
+            watcher.events = _POLL_TO_EV[what]
+        watcher.start(self._on_io, fd, pass_events=True)
 
     def _on_timer(self, timeout_ms: int) -> None:
         if self._timer is not None:
@@ -185,17 +195,34 @@ class Engine:
     def _finish(self, curl: pycurl.Curl, code: int, message: str) -> None:
         check = self._active.pop(curl, None)
         self._multi.remove_handle(curl)
-        if check is None:  # cancelled meanwhile
-            self._recycle(curl)
+        if check is None:  # cancelled meanwhile (cancel() has recycled the handle)
             return
         result = _result(check, code, message, self.location)
-        self._recycle(curl)
+        self._recycle(check)
         check.on_done(result)
 
-    def _recycle(self, curl: pycurl.Curl) -> None:
-        curl.reset()
+    def _recycle(self, check: Check) -> None:
+        """Keep the easy handle for the next check. Options every check sets are simply overwritten
+        next time; a handle that had optional ones (headers, method, body, CA file) is reset."""
+        curl = check.curl
+        curl.setopt(pycurl.WRITEFUNCTION, _discard)  # drop the reference to the finished check
+        if check.prepared.extra:
+            curl.reset()
+            for option, value in BASE_OPTIONS:
+                curl.setopt(option, value)
         if len(self._spare) < 1024:
             self._spare.append(curl)
+
+
+def _new_handle() -> pycurl.Curl:
+    curl = pycurl.Curl()
+    for option, value in BASE_OPTIONS:
+        curl.setopt(option, value)
+    return curl
+
+
+def _discard(data: bytes) -> None:
+    return None
 
 
 def _ms(microseconds: int) -> float:

@@ -17,13 +17,34 @@ USER_AGENT = f"sitewatch/{__version__}"
 MAX_REDIRECTS = 5
 
 
+# Set once on every new (or reset) easy handle; identical for all monitors.
+BASE_OPTIONS: tuple[tuple[int, Any], ...] = (
+    (pycurl.NOSIGNAL, 1),
+    # A new connection and a fresh DNS lookup per check: the timings are then the real ones a
+    # visitor would see, not those of a warm pool.
+    (pycurl.FRESH_CONNECT, 1),
+    (pycurl.FORBID_REUSE, 1),
+    (pycurl.DNS_CACHE_TIMEOUT, 0),
+    (pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS),
+    (pycurl.REDIR_PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS),
+    (pycurl.MAXREDIRS, MAX_REDIRECTS),
+    (pycurl.ACCEPT_ENCODING, ""),  # every encoding libcurl can decode; rules see plain bytes
+    (pycurl.USERAGENT, USER_AGENT),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """Everything about a monitor that does not change between its checks."""
+    """Everything about a monitor that does not change between its checks.
+
+    ``options`` are set before every check (they overwrite the previous check's); ``extra`` are
+    options most monitors leave at libcurl's default, so a handle that had them is reset after use.
+    """
 
     monitor: Monitor
     rules: Rules
     options: tuple[tuple[int, Any], ...]
+    extra: tuple[tuple[int, Any], ...]
     https: bool
     ip_literal: bool
 
@@ -39,6 +60,7 @@ class Prepared:
             monitor=monitor,
             rules=Rules.of(monitor),
             options=_curl_options(monitor),
+            extra=_extra_options(monitor),
             https=monitor.url.startswith("https:"),
             ip_literal=ip_literal,
         )
@@ -46,25 +68,18 @@ class Prepared:
 
 def _curl_options(m: Monitor) -> tuple[tuple[int, Any], ...]:
     timeout_ms = max(1, round(m.timeout * 1000))
-    opts: list[tuple[int, Any]] = [
+    return (
         (pycurl.URL, m.url),
-        (pycurl.NOSIGNAL, 1),
-        # A new connection and a fresh DNS lookup per check: the timings are then the real ones
-        # a visitor would see, not those of a warm pool.
-        (pycurl.FRESH_CONNECT, 1),
-        (pycurl.FORBID_REUSE, 1),
-        (pycurl.DNS_CACHE_TIMEOUT, 0),
         (pycurl.TIMEOUT_MS, timeout_ms),
         (pycurl.CONNECTTIMEOUT_MS, timeout_ms),
-        (pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS),
-        (pycurl.REDIR_PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS),
         (pycurl.FOLLOWLOCATION, 1 if m.follow_redirects else 0),
-        (pycurl.MAXREDIRS, MAX_REDIRECTS),
-        (pycurl.ACCEPT_ENCODING, ""),  # every encoding libcurl can decode; rules see plain bytes
-        (pycurl.USERAGENT, USER_AGENT),
         (pycurl.SSL_VERIFYPEER, 1 if m.verify_tls else 0),
         (pycurl.SSL_VERIFYHOST, 2 if m.verify_tls else 0),
-    ]
+    )
+
+
+def _extra_options(m: Monitor) -> tuple[tuple[int, Any], ...]:
+    opts: list[tuple[int, Any]] = []
     if m.ca_file:
         opts.append((pycurl.CAINFO, m.ca_file))
     if m.headers:
