@@ -18,13 +18,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import gevent  # noqa: E402
-import gevent.event  # noqa: E402
-from _nginx import KEYWORD, Nginx  # noqa: E402
+import gevent
+import gevent.event
+from _nginx import KEYWORD, Nginx
 
-from sitewatch.config import parse_config  # noqa: E402
-from sitewatch.probe import Engine  # noqa: E402
-from sitewatch.result import Result  # noqa: E402
+from sitewatch.config import parse_config
+from sitewatch.probe import Engine
+from sitewatch.result import Result
 
 
 def one_run(url: str, checks: int, concurrency: int) -> tuple[float, float, dict[str, int]]:

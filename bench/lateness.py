@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _nginx import KEYWORD, Nginx  # noqa: E402
+from _nginx import KEYWORD, Nginx
 
-from sitewatch.outputs import ConsoleReport  # noqa: E402
-from sitewatch.runner import Runner  # noqa: E402
-from sitewatch.scheduler import summarize  # noqa: E402
+from sitewatch.outputs import ConsoleReport
+from sitewatch.runner import Runner
+from sitewatch.scheduler import summarize
 
 
 class MeasuredRunner(Runner):
@@ -63,21 +63,27 @@ def main() -> None:
         started = time.monotonic()
         runner.run(duration=args.seconds)
         elapsed = time.monotonic() - started
-    checks = sum(1 for _ in open(out / "log.txt"))
-    ups = sum(1 for line in open(out / "log.txt") if " result=up " in line)
+    log = (out / "log.txt").read_text().splitlines()
+    checks = len(log)
+    ups = sum(1 for line in log if " result=up " in line)
     ticks = [
         float(line.rsplit("lateness_ms=", 1)[1])
-        for line in open(out / "health.txt")
+        for line in (out / "health.txt").read_text().splitlines()
         if "event=minute" in line and "monitor=m00000 " in line
     ]
     tick = summarize(ticks)
     late = summarize([x * 1000 for x in runner.check_lateness])
-    print(f"{args.monitors} monitors every {args.interval:g} s for {elapsed:.0f} s: {checks:,} checks "
-          f"({checks / elapsed:,.0f}/s, {ups:,} up), skipped {runner.scheduler.skipped}")
-    print(f"minute task ({len(ticks)} ticks every {args.period:g} s): lateness p50 {tick.p50:.3f} ms, "
-          f"p99 {tick.p99:.3f} ms, max {tick.max:.3f} ms")
-    print(f"check starts ({late.count:,}): lateness p50 {late.p50:.3f} ms, p99 {late.p99:.3f} ms, "
-          f"max {late.max:.3f} ms")
+    print(
+        f"{args.monitors} monitors every {args.interval:g} s for {elapsed:.0f} s: {checks:,} checks "
+        f"({checks / elapsed:,.0f}/s, {ups:,} up), skipped {runner.scheduler.skipped}"
+    )
+    print(
+        f"minute task ({len(ticks)} ticks every {args.period:g} s): lateness p50 {tick.p50:.3f} ms, "
+        f"p99 {tick.p99:.3f} ms, max {tick.max:.3f} ms"
+    )
+    print(
+        f"check starts ({late.count:,}): lateness p50 {late.p50:.3f} ms, p99 {late.p99:.3f} ms, max {late.max:.3f} ms"
+    )
 
 
 if __name__ == "__main__":
