@@ -196,3 +196,22 @@ def test_a_reused_connection_handle_forgets_the_previous_monitors_options(server
         assert r.result == "up", r.detail
     finally:
         engine.close()
+
+
+def test_a_killed_check_is_taken_out_of_libcurl_and_the_engine_goes_on(server: MisbehavingServer) -> None:
+    import gevent
+
+    from sitewatch.config import parse_config
+    from sitewatch.probe import Engine
+
+    hang, ok = parse_config([{"url": server.url("/hang")}, {"url": server.url("/ok")}]).monitors
+    engine = Engine()
+    try:
+        waiting = gevent.spawn(engine.check, hang)
+        gevent.sleep(0.1)
+        assert engine.active == 1
+        waiting.kill()
+        assert engine.active == 0
+        assert engine.check(ok).result == "up"
+    finally:
+        engine.close()

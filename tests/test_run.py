@@ -174,3 +174,11 @@ def test_a_bad_config_exits_2_naming_the_problem(tmp_path: Path) -> None:
     err = run.proc.stderr.read() if run.proc.stderr else ""
     assert "monitors[0] (x): url: must start with http:// or https://" in err
     assert not run.log.exists()
+
+
+def test_an_unwritable_log_path_is_a_clear_error(server: MisbehavingServer, tmp_path: Path) -> None:
+    (tmp_path / "log.txt").mkdir()  # a directory where the log file should be
+    run = Run(tmp_path, [{"url": server.url("/ok")}])
+    assert run.proc.wait(timeout=10) == 2
+    err = run.proc.stderr.read() if run.proc.stderr else ""
+    assert f"cannot open {tmp_path / 'log.txt'}: Is a directory" in err

@@ -108,7 +108,8 @@ def test_the_minute_task_writes_one_summary_line_per_monitor(server: Misbehaving
         '{"monitors": ['
         f'{{"name": "good", "url": "{server.url("/ok")}", "interval": "100ms"}},'
         f'{{"name": "bad", "url": "{server.url("/status/502")}", "interval": "100ms"}},'
-        f'{{"name": "rare", "url": "{server.url("/ok")}", "interval": "1h"}}]}}'
+        f'{{"name": "rare", "url": "{server.url("/ok")}", "interval": "1h"}},'
+        f'{{"name": "stuck", "url": "{server.url("/hang")}", "interval": "200ms", "timeout": "200ms"}}]}}'
     )
     runner = Runner(
         config,
@@ -118,10 +119,11 @@ def test_the_minute_task_writes_one_summary_line_per_monitor(server: Misbehaving
     )
     assert runner.run(duration=1.6) == 0
     minutes = [parse_logfmt(x) for x in (tmp_path / "health.txt").read_text().splitlines() if "event=minute" in x]
-    assert len(minutes) >= 6 and len(minutes) % 3 == 0
-    by_monitor = {m["monitor"]: m for m in minutes[-3:]}
-    assert set(by_monitor) == {"good", "bad", "rare"}
+    assert len(minutes) >= 8 and len(minutes) % 4 == 0
+    by_monitor = {m["monitor"]: m for m in minutes[-4:]}
+    assert set(by_monitor) == {"good", "bad", "rare", "stuck"}
     good, bad, rare = by_monitor["good"], by_monitor["bad"], by_monitor["rare"]
+    assert int(by_monitor["stuck"]["skipped"]) >= 1 and good["skipped"] == "0"
     assert good["state"] == "up" and int(good["checks"]) >= 3 and good["availability"] == "100.000"
     assert float(good["p50_ms"]) <= float(good["p95_ms"]) <= float(good["max_ms"])
     assert bad["state"] == "down" and bad["availability"] == "0.000" and bad["up"] == "0"

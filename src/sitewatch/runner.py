@@ -15,7 +15,7 @@ from typing import Any
 import gevent
 import gevent.event
 
-from .config import Config, format_duration, load_config
+from .config import Config, Monitor, format_duration, load_config
 from .errors import ConfigError
 from .outputs import ConsoleReport, LineWriter, MinuteSummary, RotatingFile, minute_lines, state_line
 from .probe import Engine
@@ -71,8 +71,15 @@ class Runner:
         # Threads (writers, console) must not hold the GIL long while the hub has a timer due.
         sys.setswitchinterval(0.0005)
 
-        self.log = LineWriter(RotatingFile(settings.log, settings.log_max_bytes, settings.log_backups), "log")
-        self.health = LineWriter(RotatingFile(settings.health, settings.log_max_bytes, settings.log_backups), "health")
+        try:
+            log_file = RotatingFile(settings.log, settings.log_max_bytes, settings.log_backups)
+            health_file = RotatingFile(settings.health, settings.log_max_bytes, settings.log_backups)
+        except OSError as exc:
+            self.console.error(f"cannot open {exc.filename}: {exc.strerror}")
+            self.console.close()
+            return 2
+        self.log = LineWriter(log_file, "log")
+        self.health = LineWriter(health_file, "health")
         self.engine = Engine(location=settings.location)
         self.scheduler = Scheduler(
             self.engine, self._on_result, max_concurrency=settings.max_concurrency, on_skip=self._on_skip
@@ -143,8 +150,10 @@ class Runner:
             self.health.put(state_line(change))
             self.console.state_change(change)
 
-    def _on_skip(self, monitor: Any, why: str) -> None:
-        self.console.info(f"{monitor.name}: check skipped: {why}")
+    def _on_skip(self, monitor: Monitor, why: str) -> None:
+        # Counted per monitor in health.txt's minute line and in the console summary; not printed
+        # one by one, since an overloaded process would flood the terminal exactly when it hurts.
+        self.tracker.skipped(monitor.name)
 
     def _on_minute(self, boundary: float, lateness: float) -> None:
         # Only O(1) swaps here; the sorting and formatting happen in the health writer's thread.

@@ -38,6 +38,7 @@ class MinuteBucket:
     up: int = 0
     slow: int = 0
     down: int = 0
+    skipped: int = 0
     times_ms: array[float] = field(default_factory=lambda: array("d"))
 
     @property
@@ -84,6 +85,13 @@ class StateTracker:
         change = StateChange(old=current.state, new=new, result=result, since=current.since)
         current.state, current.since = new, result.ts
         return change
+
+    def skipped(self, monitor: str) -> None:
+        """Count a tick of ``monitor`` that was skipped because its previous check still ran."""
+        bucket = self._minute.get(monitor)
+        if bucket is None:
+            bucket = self._minute[monitor] = MinuteBucket()
+        bucket.skipped += 1
 
     def take_minute(self) -> dict[str, MinuteBucket]:
         """Everything observed since the last call (O(1): the dict is swapped, not copied)."""

@@ -3,7 +3,7 @@
 Both are logfmt, like log.txt, so ``grep monitor=shop output/health.txt`` shows one site's story::
 
     ts=… event=state monitor=shop location=local from=up to=down result=timeout error=response …
-    ts=…:00.000000Z event=minute monitor=shop location=local state=up checks=6 up=6 slow=0 down=0
+    ts=…:00.000000Z event=minute monitor=shop location=local state=up checks=6 up=6 slow=0 down=0 skipped=0
         availability=100.000 p50_ms=… p95_ms=… max_ms=… lateness_ms=0.412
 """
 
@@ -67,6 +67,7 @@ def minute_lines(
             ("up", bucket.up),
             ("slow", bucket.slow),
             ("down", bucket.down),
+            ("skipped", bucket.skipped),
             ("availability", availability),
             ("p50_ms", summary.p50),
             ("p95_ms", summary.p95),

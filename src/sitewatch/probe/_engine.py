@@ -16,6 +16,7 @@ Rules of the road (they are why this file looks the way it does):
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -199,7 +200,10 @@ class Engine:
             return
         result = _result(check, code, message, self.location)
         self._recycle(check)
-        check.on_done(result)
+        try:
+            check.on_done(result)
+        except Exception:  # a consumer's bug must not stall every other check in this loop
+            traceback.print_exc()
 
     def _recycle(self, check: Check) -> None:
         """Keep the easy handle for the next check. Options every check sets are simply overwritten
