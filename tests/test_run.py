@@ -42,6 +42,7 @@ class Run:
         self.config = tmp / "urls.json"
         self.log = tmp / "log.txt"
         self.health = tmp / "health.txt"
+        self.db = tmp / "history.db"
         self.write_config({"monitors": monitors})
         self.proc = subprocess.Popen(
             [
@@ -55,6 +56,8 @@ class Run:
                 str(self.log),
                 "--health",
                 str(self.health),
+                "--store",
+                f"sqlite:///{self.db}",
                 *extra,
             ],
             stdout=subprocess.PIPE,

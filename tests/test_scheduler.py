@@ -113,7 +113,7 @@ def test_the_minute_task_writes_one_summary_line_per_monitor(server: Misbehaving
     )
     runner = Runner(
         config,
-        {"log": str(tmp_path / "log.txt"), "health": str(tmp_path / "health.txt")},
+        {"log": str(tmp_path / "log.txt"), "health": str(tmp_path / "health.txt"), "store": "none"},
         console=ConsoleReport(quiet=True),
         minute_period=0.5,
     )

@@ -15,9 +15,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
+from .cli_store import add_store_commands, run_history, run_report
 from .config import json_schema, load_config, parse_config, parse_duration
 from .errors import ConfigError, UsageError
 from .result import Result
+from .store import DEFAULT_URL as DEFAULT_STORE
+from .store import StoreError
 
 DEFAULT_CONFIG = "data/urls.json"
 
@@ -49,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--health", help="status log file (default output/health.txt)")
     run.add_argument("--location", help='name of this probe location (default "local")')
     run.add_argument("--duration", type=_duration, help="stop after this long (default: run until signalled)")
+    run.add_argument("--store", help=f"history store URL, or none (default {DEFAULT_STORE})")
     run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
     check = sub.add_parser("check", help="check one URL now (exit 0 when up, 1 otherwise)")
@@ -67,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("-c", "--config", default=DEFAULT_CONFIG)
 
     sub.add_parser("schema", help="print the JSON Schema of the config file")
+    add_store_commands(sub, DEFAULT_STORE)
     return parser
 
 
@@ -79,9 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "history":
+            return run_history(args)
+        if args.command == "report":
+            return run_report(args)
         print(json.dumps(json_schema(), indent=2))
         return 0
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, StoreError) as exc:
         for line in str(exc).splitlines():
             print(f"sitewatch: error: {line}", file=sys.stderr)
         return 2
@@ -91,7 +100,13 @@ def _run(args: argparse.Namespace) -> int:
     from .outputs import ConsoleReport
     from .runner import Runner
 
-    overrides = {"interval": args.interval, "log": args.log, "health": args.health, "location": args.location}
+    overrides = {
+        "interval": args.interval,
+        "log": args.log,
+        "health": args.health,
+        "location": args.location,
+        "store": args.store,
+    }
     runner = Runner(args.config, overrides, console=ConsoleReport(quiet=args.quiet))
     return runner.run(duration=args.duration)
 

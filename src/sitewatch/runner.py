@@ -22,6 +22,7 @@ from .probe import Engine
 from .result import Result, iso_utc, now
 from .scheduler import MinuteTicker, Scheduler, summarize
 from .state import DOWN, StateTracker
+from .store import US, Maintenance, StoreError, StoreWriter, Transition, open_store
 
 # How long running checks may finish after a stop request before they are cancelled; with the
 # flush this keeps shutdown within the 2 s users are promised.
@@ -78,8 +79,23 @@ class Runner:
             self.console.error(f"cannot open {exc.filename}: {exc.strerror}")
             self.console.close()
             return 2
+        try:
+            store = open_store(settings.store)
+        except StoreError as exc:
+            self.console.error(str(exc))
+            self.console.close()
+            return 2
         self.log = LineWriter(log_file, "log")
         self.health = LineWriter(health_file, "health")
+        self.store_writer: StoreWriter | None = None
+        if store is not None:
+            maintenance = Maintenance(
+                store,
+                grace_s=max((m.timeout for m in config.monitors), default=10) + 60,
+                raw_days=settings.retention_days,
+                rollup_days=settings.rollup_retention_days,
+            )
+            self.store_writer = StoreWriter(store, maintenance=maintenance, on_problem=self.console.error)
         self.engine = Engine(location=settings.location)
         self.scheduler = Scheduler(
             self.engine, self._on_result, max_concurrency=settings.max_concurrency, on_skip=self._on_skip
@@ -145,10 +161,18 @@ class Runner:
 
     def _on_result(self, result: Result) -> None:
         self.log.put(result.to_logfmt())
+        writer = self.store_writer
+        if writer is not None:
+            writer.put(result)
         change = self.tracker.observe(result)
         if change is not None:
             self.health.put(state_line(change))
             self.console.state_change(change)
+            if writer is not None:
+                writer.put_transition(
+                    Transition(result.monitor, result.location, round(result.ts * US), change.old, change.new,
+                               result.result, result.error)
+                )  # fmt: skip
 
     def _on_skip(self, monitor: Monitor, why: str) -> None:
         # Counted per monitor in health.txt's minute line and in the console summary; not printed
@@ -193,6 +217,9 @@ class Runner:
         self.engine.close()
         self.log.close()
         self.health.close()
+        if self.store_writer is not None:
+            self.store_writer.close()
+            self.store_writer.store.close()
         note = f" ({cancelled} checks still running were cancelled)" if cancelled else ""
         self.console.info(f"sitewatch: stopped; {self.scheduler.started} checks run{note}")
         self.console.close()

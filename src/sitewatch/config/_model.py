@@ -46,6 +46,9 @@ class SettingsModel(_Strict):
     log_max_bytes: int = Field(50 * MIB, ge=4096, description="Rotate log.txt/health.txt beyond this size.")
     log_backups: int = Field(5, ge=0, le=100, description="Rotated files kept (log.txt.1 … log.txt.N).")
     max_concurrency: int = Field(500, ge=1, le=10000, description="Checks running at the same time, at most.")
+    store: str = Field("sqlite:///output/sitewatch.db", description="History store URL, or none.")
+    retention_days: float = Field(30, gt=0, description="Days raw results are kept.")
+    rollup_retention_days: float = Field(400, gt=0, description="Days minute/hour/day rollups are kept.")
 
 
 class MonitorModel(_Strict):

@@ -21,6 +21,9 @@ class Settings:
     log_max_bytes: int = 50 * 1024 * 1024
     log_backups: int = 5
     max_concurrency: int = 500
+    store: str = "sqlite:///output/sitewatch.db"
+    retention_days: float = 30
+    rollup_retention_days: float = 400
 
 
 @dataclass(frozen=True, slots=True)
