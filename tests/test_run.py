@@ -185,3 +185,27 @@ def test_an_unwritable_log_path_is_a_clear_error(server: MisbehavingServer, tmp_
     assert run.proc.wait(timeout=10) == 2
     err = run.proc.stderr.read() if run.proc.stderr else ""
     assert f"cannot open {tmp_path / 'log.txt'}: Is a directory" in err
+
+
+def test_every_logged_check_is_in_the_store_after_sigterm(server: MisbehavingServer, tmp_path: Path) -> None:
+    import sqlite3
+
+    run = Run(tmp_path, [
+        {"name": "a", "url": server.url("/ok"), "interval": "50ms"},
+        {"name": "b", "url": server.url("/status/500"), "interval": "50ms"},
+    ])  # fmt: skip
+    run.wait_for(lambda: len(run.log_lines()) >= 20)
+    code, *_ = run.stop()
+    assert code == 0
+    with sqlite3.connect(run.db) as db:
+        stored = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        changes = db.execute("SELECT COUNT(*) FROM transitions").fetchone()[0]
+    assert stored == len(run.log_lines())
+    assert changes == 2  # unknown→up for a, unknown→down for b
+
+
+def test_store_none_keeps_no_history(server: MisbehavingServer, tmp_path: Path) -> None:
+    run = Run(tmp_path, [{"url": server.url("/ok"), "interval": "50ms"}], "--store", "none")
+    run.wait_for(lambda: len(run.log_lines()) >= 2)
+    assert run.stop()[0] == 0
+    assert not run.db.exists()

@@ -10,7 +10,7 @@ import pytest
 from sitewatch.result import Result
 from sitewatch.store import US, Rollup, SQLiteStore, Store, Transition
 
-T0 = 1_796_428_800.0  # 2026-12-04T00:00:00Z
+T0 = 1_796_342_400.0  # 2026-12-04T00:00:00Z
 
 
 def result(monitor: str = "shop", ts: float = T0, location: str = "local", **kw: object) -> Result:

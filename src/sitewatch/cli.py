@@ -75,8 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _glue_relative_times(argv: Sequence[str]) -> list[str]:
+    """``--since -15m`` → ``--since=-15m``: argparse would take ``-15m`` for an option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in ("--since", "--until") and arg.startswith("-"):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_glue_relative_times(sys.argv[1:] if argv is None else argv))
     try:
         if args.command == "run":
             return _run(args)

@@ -81,8 +81,9 @@ def _ms(us: int | None) -> float | None:
 class SQLiteStore:
     """A :class:`~sitewatch.store.Store` in one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = 10.0) -> None:
         self.path = str(path)
+        self.busy_timeout = busy_timeout
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -99,7 +100,7 @@ class SQLiteStore:
             raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode: a committed batch survives a crash of the process (kill -9); only a
         # power cut can lose the last commits. That is the "at most the last second" promise.
@@ -247,12 +248,31 @@ class SQLiteStore:
     )
 
     def _result(self, monitor: str, row: Sequence[Any]) -> Result:
-        ts, loc, url, code, error, http, t, dns, conn, tls, ttfb, size, detail = row
-        return Result(
-            ts=ts / US, monitor=monitor, url=self._text(url) or "", location=self._text(loc) or "",
-            result=RESULTS[code], error=self._text(error), http_code=http, time_ms=_ms(t), dns_ms=_ms(dns),
-            connect_ms=_ms(conn), tls_ms=_ms(tls), ttfb_ms=_ms(ttfb), bytes=size, detail=self._text(detail),
-        )  # fmt: skip
+        return self._results(monitor, [row])[0]
+
+    def _results(self, monitor: str, rows: Sequence[Sequence[Any]]) -> list[Result]:
+        """Rows → Results. The hot loop of every read: lookups and conversions are inlined."""
+        texts = self._texts
+        try:
+            return self._build(monitor, rows, texts)
+        except KeyError:  # a string written by another process: load the ones missing, then again
+            for row in rows:
+                for sid in (row[1], row[2], row[4], row[12]):
+                    if sid is not None and sid not in texts:
+                        self._text(sid)
+            return self._build(monitor, rows, texts)
+
+    @staticmethod
+    def _build(monitor: str, rows: Sequence[Sequence[Any]], texts: dict[int, str]) -> list[Result]:
+        return [
+            Result(
+                ts / US, monitor, texts[url], texts[loc], RESULTS[code], None if err is None else texts[err], http,
+                None if t is None else t / 1000, None if dns is None else dns / 1000,
+                None if conn is None else conn / 1000, None if tls is None else tls / 1000,
+                None if ttfb is None else ttfb / 1000, size, None if det is None else texts[det],
+            )
+            for ts, loc, url, code, err, http, t, dns, conn, tls, ttfb, size, det in rows
+        ]  # fmt: skip
 
     @_translated
     def query(
@@ -288,7 +308,7 @@ class SQLiteStore:
             sql += " AND result = ?"
             args.append(_RESULT_CODE[result])
         rows = self._reader.execute(sql + " ORDER BY ts, location LIMIT ?", (*args, limit)).fetchall()
-        page = [self._result(monitor, row) for row in rows]
+        page = self._results(monitor, rows)
         next_cursor = f"{rows[-1][0]}:{rows[-1][1]}" if len(rows) == limit else None
         return Page(page, next_cursor)
 
