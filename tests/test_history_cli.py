@@ -97,6 +97,12 @@ def test_a_bad_store_url_is_a_usage_error() -> None:
     assert out.returncode == 2 and "unsupported store URL" in out.stderr
 
 
+def test_reading_a_store_that_does_not_exist_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    out = sitewatch("report", "--store", f"sqlite:///{tmp_path / 'none.db'}")
+    assert out.returncode == 2 and "no history at" in out.stderr
+    assert not (tmp_path / "none.db").exists()
+
+
 def test_report_gives_availability_and_counts_per_monitor(db: str) -> None:
     out = sitewatch("report", "--since", "2026-12-04T00:00Z", "--until", "2026-12-04T01:00Z", "--format",
                     "json", "--store", db)  # fmt: skip

@@ -70,7 +70,7 @@ def _interval(args: argparse.Namespace) -> tuple[float, float]:
 
 def _open(url: str) -> Store:
     try:
-        store = open_store(url)
+        store = open_store(url, create=False)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     if store is None:

@@ -30,13 +30,15 @@ __all__ = [
 DEFAULT_URL = "sqlite:///output/sitewatch.db"
 
 
-def open_store(url: str) -> Store | None:
-    """``sqlite:///relative.db``, ``sqlite:////absolute.db`` or ``none`` (→ ``None``)."""
+def open_store(url: str, *, create: bool = True) -> Store | None:
+    """``sqlite:///relative.db``, ``sqlite:////absolute.db`` or ``none`` (→ ``None``).
+
+    With ``create=False`` (readers) a store that does not exist yet is an error, not a new file."""
     if url == "none":
         return None
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
             raise StoreError(f"store URL {url!r} names no file: use sqlite:///path/to/file.db")
-        return SQLiteStore(path)
+        return SQLiteStore(path, create=create)
     raise StoreError(f"unsupported store URL {url!r}: use sqlite:///path/to/file.db or none")

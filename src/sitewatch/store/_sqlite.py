@@ -81,9 +81,11 @@ def _ms(us: int | None) -> float | None:
 class SQLiteStore:
     """A :class:`~sitewatch.store.Store` in one SQLite file."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 10.0) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = 10.0, create: bool = True) -> None:
         self.path = str(path)
         self.busy_timeout = busy_timeout
+        if not create and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError(f"no history at {self.path} (nothing stored there yet)")
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()

@@ -32,6 +32,7 @@ class StoreWriter:
         flush_interval: float = 0.2,
         maintenance: Maintenance | None = None,
         maintenance_interval: float = 5.0,
+        prune_interval: float = 60.0,
         on_problem: OnProblem | None = None,
     ) -> None:
         self.store = store
@@ -39,6 +40,7 @@ class StoreWriter:
         self.flush_interval = flush_interval
         self.maintenance = maintenance
         self.maintenance_interval = maintenance_interval
+        self.prune_interval = prune_interval
         self.on_problem = on_problem or (lambda text: None)
         self.overflow = 0
         self.written = 0
@@ -75,6 +77,7 @@ class StoreWriter:
 
     def _run(self) -> None:
         next_maintenance = time.monotonic() + self.maintenance_interval
+        next_prune = time.monotonic() + self.prune_interval
         while True:
             stopping = self._stop.wait(self.flush_interval)
             self._flush()
@@ -85,7 +88,9 @@ class StoreWriter:
                 next_maintenance = time.monotonic() + self.maintenance_interval
                 try:
                     self.maintenance.step()
-                    self.maintenance.prune()
+                    if time.monotonic() >= next_prune:  # one range delete per monitor and table
+                        next_prune = time.monotonic() + self.prune_interval
+                        self.maintenance.prune()
                 except StoreError as exc:
                     self.on_problem(f"store maintenance failed (will retry): {exc}")
                 except Exception:  # a bug here must not stop results from being written
