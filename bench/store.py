@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitewatch.result import Result
+from sitewatch.result import Result, iso_utc
 from sitewatch.store import US, Maintenance, Rollup, SQLiteStore, watermarks
 from sitewatch.store._report import build_report
 
@@ -120,6 +120,36 @@ def main() -> None:
         f"{report[0].checks:,} checks in the first row"
     )
     store.close()
+
+    # 4. exporting history streams: RSS of `sitewatch history` for 10,000 rows vs. all of them
+    big = SQLiteStore(tmp / "export.db")
+    for k in range(0, args.rows, 100_000):
+        big.write(synthetic(1, min(100_000, args.rows - k), now - args.rows + k, 1.0))
+    big.close()
+    for since in (now - 10_000, now - args.rows - 1):
+        rss, lines = export_rss(tmp / "export.db", since)
+        print(f"history export: {lines:,} rows as JSON Lines, peak RSS {rss:.0f} MB")
+
+
+def export_rss(db: Path, since: float) -> tuple[float, int]:
+    import subprocess
+
+    code = (
+        # VmHWM, not ru_maxrss: the latter survives exec and would include this (large) process
+        "import sys; from sitewatch.cli import main; rc = main(sys.argv[1:]); "
+        "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1]; "
+        "print(hwm, file=sys.stderr); sys.exit(rc)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "history", "monitor-00000", f"--since={iso_utc(since)}", "--format", "json",
+         "--store", f"sqlite:///{db}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    lines = sum(1 for _ in proc.stdout)
+    rss_kb = float(proc.stderr.read().strip().splitlines()[-1])
+    proc.wait()
+    return rss_kb / 1024, lines
 
 
 if __name__ == "__main__":
