@@ -38,7 +38,7 @@ def parse_logfmt(line: str) -> dict[str, str]:
 class Run:
     """A `sitewatch run` child process with its own config and output files."""
 
-    def __init__(self, tmp: Path, monitors: list[dict[str, object]], *extra: str) -> None:
+    def __init__(self, tmp: Path, monitors: list[dict[str, object]], *extra: str, web: int | None = None) -> None:
         self.config = tmp / "urls.json"
         self.log = tmp / "log.txt"
         self.health = tmp / "health.txt"
@@ -58,6 +58,7 @@ class Run:
                 str(self.health),
                 "--store",
                 f"sqlite:///{self.db}",
+                *(["--no-web"] if web is None else ["--web", f"127.0.0.1:{web}"]),
                 *extra,
             ],
             stdout=subprocess.PIPE,

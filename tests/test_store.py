@@ -91,6 +91,12 @@ def test_latest_gives_the_newest_result_per_monitor_and_location(store: Store) -
     assert latest == {("shop", "a"): 2, ("shop", "b"): 1, ("cart", "local"): 0}
 
 
+def test_recent_gives_the_newest_results_oldest_first(store: Store) -> None:
+    store.write([result(ts=T0 + i, location="a" if i % 2 else "b") for i in range(100)])
+    assert [r.ts - T0 for r in store.recent("shop", 5)] == [95, 96, 97, 98, 99]
+    assert store.recent("nope") == []
+
+
 def test_transitions_include_the_last_one_before_the_interval(store: Store) -> None:
     def t(ts: float, old: str, new: str) -> Transition:
         return Transition("shop", "local", int(ts * US), old, new, "up" if new == "up" else "timeout")

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .cli_store import add_store_commands, run_history, run_report
+from .cli_store import DEFAULT_WEB, add_store_commands, run_history, run_report, run_serve
 from .config import json_schema, load_config, parse_config, parse_duration
 from .errors import ConfigError, UsageError
 from .result import Result
@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--location", help='name of this probe location (default "local")')
     run.add_argument("--duration", type=_duration, help="stop after this long (default: run until signalled)")
     run.add_argument("--store", help=f"history store URL, or none (default {DEFAULT_STORE})")
+    run.add_argument(
+        "--web", default=DEFAULT_WEB, metavar="HOST:PORT", help=f"status page address (default {DEFAULT_WEB})"
+    )
+    run.add_argument("--no-web", action="store_true", help="serve no status page")
     run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
     check = sub.add_parser("check", help="check one URL now (exit 0 when up, 1 otherwise)")
@@ -99,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_history(args)
         if args.command == "report":
             return run_report(args)
+        if args.command == "serve":
+            return run_serve(args)
         print(json.dumps(json_schema(), indent=2))
         return 0
     except (ConfigError, UsageError, StoreError) as exc:
@@ -110,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .outputs import ConsoleReport
     from .runner import Runner
+    from .web import parse_listen
 
     overrides = {
         "interval": args.interval,
@@ -118,7 +125,8 @@ def _run(args: argparse.Namespace) -> int:
         "location": args.location,
         "store": args.store,
     }
-    runner = Runner(args.config, overrides, console=ConsoleReport(quiet=args.quiet))
+    web = None if args.no_web else parse_listen(args.web)
+    runner = Runner(args.config, overrides, console=ConsoleReport(quiet=args.quiet), web=web)
     return runner.run(duration=args.duration)
 
 

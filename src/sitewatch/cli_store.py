@@ -21,6 +21,7 @@ from .store._report import ReportRow, build_report
 from .timeparse import parse_time
 
 FORMATS = ("table", "csv", "json")
+DEFAULT_WEB = "127.0.0.1:8080"
 
 
 def add_store_commands(sub: Any, default_store: str) -> None:
@@ -41,6 +42,10 @@ def add_store_commands(sub: Any, default_store: str) -> None:
     report.add_argument("--by-location", action="store_true", help="one row per monitor and location")
     report.add_argument("--format", choices=FORMATS, default="table")
     report.add_argument("--store", default=default_store, help=f"store URL (default {default_store})")
+
+    serve = sub.add_parser("serve", help="serve the status page, API and metrics from the store alone")
+    serve.add_argument("--store", default=default_store, help=f"store URL (default {default_store})")
+    serve.add_argument("--web", default=DEFAULT_WEB, metavar="HOST:PORT", help=f"address (default {DEFAULT_WEB})")
 
 
 def _positive(text: str) -> int:
@@ -210,3 +215,29 @@ def _write_report(rows: list[ReportRow], fmt: str, since: float, until: float, o
     console.print(table)
     if any(r.approximate for r in rows):
         console.print("percentiles read from rollups are within ±4.5 %; counts and max are exact", style="dim")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the page from the store until SIGINT/SIGTERM: a report server that probes nothing."""
+    import signal
+
+    import gevent
+    import gevent.event
+
+    from .web import StoreSource, WebServer, create_app, parse_listen
+
+    host, port = parse_listen(args.web)
+    store = _open(args.store)
+    server = WebServer(create_app(StoreSource(store), mode="serve"), host, port)
+    server.start()
+    print(f"sitewatch: serving {args.store} at {server.url}", flush=True)
+    stop = gevent.event.Event()
+    handlers = [gevent.signal_handler(sig, stop.set) for sig in (signal.SIGINT, signal.SIGTERM)]
+    try:
+        stop.wait()
+    finally:
+        for handler in handlers:
+            handler.cancel()
+        server.stop()
+        store.close()
+    return 0

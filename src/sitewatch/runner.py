@@ -16,13 +16,14 @@ import gevent
 import gevent.event
 
 from .config import Config, Monitor, format_duration, load_config
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .outputs import ConsoleReport, LineWriter, MinuteSummary, RotatingFile, minute_lines, state_line
 from .probe import Engine
 from .result import Result, iso_utc, now
 from .scheduler import MinuteTicker, Scheduler, summarize
 from .state import DOWN, StateTracker
-from .store import US, Maintenance, StoreError, StoreWriter, Transition, open_store
+from .store import US, Maintenance, Store, StoreError, StoreWriter, Transition, open_store
+from .web import LiveSource, ProcessFigures, WebServer, create_app
 
 # How long running checks may finish after a stop request before they are cancelled; with the
 # flush this keeps shutdown within the 2 s users are promised.
@@ -39,11 +40,14 @@ class Runner:
         *,
         console: ConsoleReport | None = None,
         minute_period: float = 60.0,
+        web: tuple[str, int] | None = None,
     ) -> None:
         self.config_path = Path(config_path)
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.console = console or ConsoleReport()
         self.minute_period = minute_period
+        self.web_address = web
+        self.web: WebServer | None = None
         self.tracker = StateTracker()
         self.config: Config | None = None
         self._stop = gevent.event.Event()
@@ -102,6 +106,13 @@ class Runner:
         )
         self.scheduler.set_monitors(config.monitors)
         self.ticker = MinuteTicker(self._on_minute, period=self.minute_period)
+        if self.web_address is not None:
+            try:
+                self.web = self._start_web(store, *self.web_address)
+            except UsageError as exc:
+                self.console.error(str(exc))
+                self._close_outputs()
+                return 2
 
         handlers = [
             gevent.signal_handler(signal.SIGTERM, self.stop),
@@ -112,7 +123,7 @@ class Runner:
         self.console.info(
             f"sitewatch: watching {len(config.monitors)} monitors from {config.source} at location "
             f"{settings.location!r}; first checks spread over {format_duration(max(intervals, default=0) or 1)}; "
-            f"log → {settings.log}, health → {settings.health}"
+            f"log → {settings.log}, health → {settings.health}" + (f"; status page {self.web.url}" if self.web else "")
         )
         self.scheduler.start()
         self.ticker.start()
@@ -211,8 +222,35 @@ class Runner:
 
     # -- stopping ------------------------------------------------------------------------------------
 
+    def _start_web(self, store: Store | None, host: str, port: int) -> WebServer:
+        source = LiveSource(lambda: self.scheduler.monitors, self.tracker, lambda: self.engine.location, store)
+
+        def figures() -> ProcessFigures:
+            return ProcessFigures(
+                checks_by_result=dict(self.tracker.checks_by_result),
+                skipped=self.scheduler.skipped,
+                lateness_buckets=self.scheduler.lateness_histogram.cumulative(),
+                lateness_sum=self.scheduler.lateness_histogram.sum,
+                store_buffer=None if self.store_writer is None else self.store_writer.buffered,
+            )
+
+        server = WebServer(create_app(source, mode="run", process=figures), host, port)
+        server.start()
+        return server
+
+    def _close_outputs(self) -> None:
+        self.engine.close()
+        self.log.close()
+        self.health.close()
+        if self.store_writer is not None:
+            self.store_writer.close()
+            self.store_writer.store.close()
+        self.console.close()
+
     def _shutdown(self) -> None:
         self.ticker.stop()
+        if self.web is not None:
+            self.web.stop()
         cancelled = self.scheduler.stop(grace=STOP_GRACE_S)
         self.engine.close()
         self.log.close()

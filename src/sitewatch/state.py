@@ -6,10 +6,14 @@ checked yet). Everything here runs on the hub, per result, so it only counts and
 
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass, field
 
-from .result import SLOW, UP, Result
+from .result import RESULTS, SLOW, UP, Result
+
+RECENT = 50  # checks kept per monitor for the status page's bar and sparkline
+_CODE = {name: i for i, name in enumerate(RESULTS)}
 
 UNKNOWN = "unknown"
 DOWN = "down"
@@ -46,13 +50,43 @@ class MinuteBucket:
         return self.up + self.slow + self.down
 
 
+class Recent:
+    """The last :data:`RECENT` checks of a monitor in flat arrays (~1 KB, whatever the count of
+    monitors): start time, duration (NaN when none) and result code, in a ring."""
+
+    __slots__ = ("_codes", "_ms", "_next", "_ts")
+
+    def __init__(self) -> None:
+        self._ts: array[float] = array("d")
+        self._ms: array[float] = array("d")
+        self._codes = bytearray()
+        self._next = 0
+
+    def add(self, result: Result) -> None:
+        ms = math.nan if result.time_ms is None else result.time_ms
+        if len(self._ts) < RECENT:
+            self._ts.append(result.ts)
+            self._ms.append(ms)
+            self._codes.append(_CODE[result.result])
+        else:
+            i = self._next
+            self._ts[i], self._ms[i], self._codes[i] = result.ts, ms, _CODE[result.result]
+            self._next = (i + 1) % RECENT
+
+    def items(self) -> list[tuple[float, float | None, str]]:
+        """(start, time_ms or None, result), oldest first."""
+        order = list(range(self._next, len(self._ts))) + list(range(self._next))
+        return [(self._ts[i], None if math.isnan(self._ms[i]) else self._ms[i], RESULTS[self._codes[i]]) for i in order]
+
+
 @dataclass(slots=True)
 class MonitorState:
-    """The current state of one monitor and the result that set it."""
+    """The current state of one monitor, the result that set it, and its last checks."""
 
     state: str = UNKNOWN
     since: float | None = None
     last: Result | None = None
+    recent: Recent = field(default_factory=Recent)
 
 
 class StateTracker:
@@ -60,6 +94,7 @@ class StateTracker:
 
     def __init__(self) -> None:
         self.states: dict[str, MonitorState] = {}
+        self.checks_by_result: dict[str, int] = {}  # since the process started
         self._minute: dict[str, MinuteBucket] = {}
 
     def observe(self, result: Result) -> StateChange | None:
@@ -70,6 +105,7 @@ class StateTracker:
         bucket = self._minute.get(result.monitor)
         if bucket is None:
             bucket = self._minute[result.monitor] = MinuteBucket()
+        self.checks_by_result[result.result] = self.checks_by_result.get(result.result, 0) + 1
         new = state_of(result.result)
         if new == UP:
             bucket.up += 1
@@ -80,6 +116,7 @@ class StateTracker:
         if result.time_ms is not None:
             bucket.times_ms.append(result.time_ms)
         current.last = result
+        current.recent.add(result)
         if new == current.state:
             return None
         change = StateChange(old=current.state, new=new, result=result, since=current.since)

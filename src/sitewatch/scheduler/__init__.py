@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from ._minute import MinuteTicker
 from ._scheduler import Scheduler, phase_of
-from ._stats import Samples, Summary, summarize
+from ._stats import Histogram, Samples, Summary, summarize
 
-__all__ = ["MinuteTicker", "Samples", "Scheduler", "Summary", "phase_of", "summarize"]
+__all__ = ["Histogram", "MinuteTicker", "Samples", "Scheduler", "Summary", "phase_of", "summarize"]

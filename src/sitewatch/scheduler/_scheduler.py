@@ -23,7 +23,9 @@ import gevent.event
 from ..config import Monitor
 from ..probe import Check, Engine, Prepared
 from ..result import Result
-from ._stats import Samples
+from ._stats import Histogram, Samples
+
+LATENESS_BOUNDS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0)
 
 OnResult = Callable[[Result], None]
 OnSkip = Callable[[Monitor, str], None]
@@ -73,7 +75,8 @@ class Scheduler:
         self.on_result = on_result
         self.on_skip = on_skip
         self.max_concurrency = max_concurrency
-        self.lateness = Samples()  # seconds between a check's due time and its start
+        self.lateness = Samples()  # seconds between a check's due time and its start (per minute)
+        self.lateness_histogram = Histogram(LATENESS_BOUNDS)  # the same, for the whole process life
         self.started = 0
         self.skipped = 0
         self._clock = clock
@@ -224,6 +227,7 @@ class Scheduler:
 
     def _begin(self, entry: _Entry, lateness: float) -> None:
         self.lateness.add(lateness)
+        self.lateness_histogram.add(lateness)
         self.started += 1
         self._idle.clear()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 
 
@@ -48,3 +49,26 @@ class Samples:
         """Return everything collected so far and start afresh."""
         values, self._values = self._values, array("d")
         return values
+
+
+class Histogram:
+    """Cumulative counts over fixed upper bounds (Prometheus style), for the whole process life."""
+
+    __slots__ = ("bounds", "counts", "sum")
+
+    def __init__(self, bounds: tuple[float, ...]) -> None:
+        self.bounds = bounds
+        self.counts = [0] * (len(bounds) + 1)  # the last one is +Inf
+        self.sum = 0.0
+
+    def add(self, value: float) -> None:
+        self.counts[bisect_left(self.bounds, value)] += 1
+        self.sum += value
+
+    def cumulative(self) -> list[tuple[str, float]]:
+        """[(le, count of values <= le)], ending with +Inf."""
+        out, total = [], 0
+        for bound, count in zip((*(repr(b) for b in self.bounds), "+Inf"), self.counts, strict=True):
+            total += count
+            out.append((bound, float(total)))
+        return out

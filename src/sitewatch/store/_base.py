@@ -85,6 +85,9 @@ class Store(Protocol):
     def latest(self) -> list[Result]:
         """The most recent result of every monitor at every location."""
 
+    def recent(self, monitor: str, limit: int = 50) -> list[Result]:
+        """The newest ``limit`` results of ``monitor`` (every location), oldest first."""
+
     def transitions(self, monitor: str, since_us: int, until_us: int) -> list[Transition]:
         """State changes of ``monitor`` in the interval plus, per location, the last one before it."""
 

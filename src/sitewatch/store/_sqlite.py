@@ -329,6 +329,17 @@ class SQLiteStore:
         return [self._result(row[0], row[1:]) for row in rows]
 
     @_translated
+    def recent(self, monitor: str, limit: int = 50) -> list[Result]:
+        mid = self._find_monitor(monitor)
+        if mid is None:
+            return []
+        rows = self._reader.execute(
+            f"SELECT {self._COLUMNS} FROM results WHERE monitor = ? ORDER BY ts DESC, location DESC LIMIT ?",
+            (mid, limit),
+        ).fetchall()
+        return self._results(monitor, rows[::-1])
+
+    @_translated
     def transitions(self, monitor: str, since_us: int, until_us: int) -> list[Transition]:
         mid = self._find_monitor(monitor)
         if mid is None:
