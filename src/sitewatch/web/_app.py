@@ -7,6 +7,7 @@ monitors is pushed to a worker thread with :func:`off_hub`; the hub only shuttle
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -22,7 +23,7 @@ from ..store import US, StoreError
 from ..store._report import build_report
 from ..timeparse import parse_time
 from ._metrics import ProcessFigures, SitewatchCollector, registry_for
-from ._openapi import openapi
+from ._openapi import CURSOR_PATTERN, TIME_PATTERN, openapi
 from ._source import STATES, MonitorView, Source
 
 T = TypeVar("T")
@@ -106,7 +107,12 @@ def create_app(
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         if request.path.startswith("/api/"):
-            return jsonify({"error": exc.description or exc.name}), exc.code
+            response = jsonify({"error": exc.description or exc.name})
+            response.status_code = exc.code or 500
+            for key, value in exc.get_headers():  # keep e.g. Allow on a 405
+                if key.lower() != "content-type":
+                    response.headers[key] = value
+            return response
         return exc
 
     @app.get("/api/monitors")
@@ -119,7 +125,7 @@ def create_app(
         store = _need_store(source)
         since, until = _interval(-3600)
         limit = _int_arg("limit", 100, 1, 10_000)
-        result = request.args.get("result")
+        result = _arg("result")
         if result is not None and result not in RESULTS:
             raise ApiError(400, f"result must be one of {', '.join(RESULTS)}", "result")
 
@@ -130,7 +136,9 @@ def create_app(
                                result=result, cursor=cursor, limit=limit)  # fmt: skip
             return page.results, page.cursor
 
-        request_location, cursor = request.args.get("location"), request.args.get("cursor")
+        request_location, cursor = _arg("location"), _arg("cursor")
+        if cursor is not None and not re.fullmatch(CURSOR_PATTERN, cursor):
+            raise ApiError(400, "invalid cursor: pass back the cursor of the previous page", "cursor")
         try:
             rows, next_cursor = off_hub(query)
         except StoreError as exc:
@@ -143,14 +151,14 @@ def create_app(
     def report() -> Response:
         store = _need_store(source)
         since, until = _interval(-86400)
-        by_location = request.args.get("by_location", "false").lower()
-        if by_location not in ("true", "false", "1", "0"):
+        by_location = request.args.get("by_location", "false")
+        if by_location not in ("true", "false"):
             raise ApiError(400, "by_location must be true or false", "by_location")
 
         def build() -> list[dict[str, Any]]:
             from ..cli_store import report_record
 
-            rows = build_report(store, since, until, now(), by_location=by_location in ("true", "1"))
+            rows = build_report(store, since, until, now(), by_location=by_location == "true")
             return [report_record(r) for r in rows]
 
         return jsonify({"since": iso_utc(since), "until": iso_utc(until), "monitors": off_hub(build)})
@@ -190,11 +198,18 @@ def _need_store(source: Source) -> Any:
     return source.store
 
 
+def _arg(name: str) -> str | None:
+    """A query parameter; an empty one counts as absent (as a form with an empty field sends it)."""
+    return request.args.get(name) or None
+
+
 def _interval(default_since: float) -> tuple[float, float]:
     current = now()
     values = {}
     for name, default in (("since", current + default_since), ("until", current)):
-        text = request.args.get(name)
+        text = _arg(name)
+        if text is not None and not re.fullmatch(TIME_PATTERN, text):
+            raise ApiError(400, f"{name}: {text!r} is not a time: use 2026-12-04T10:00Z, -15m, -2h, -7d or now", name)
         try:
             values[name] = default if text is None else parse_time(text, current)
         except ValueError as exc:
@@ -208,10 +223,9 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     text = request.args.get(name)
     if text is None:
         return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise ApiError(400, f"{name} must be a whole number, got {text!r}", name) from None
+    if not re.fullmatch(r"-?[0-9]{1,9}", text):
+        raise ApiError(400, f"{name} must be a whole number, got {text!r}", name)
+    value = int(text)
     if not low <= value <= high:
         raise ApiError(400, f"{name} must be between {low} and {high}, got {value}", name)
     return value

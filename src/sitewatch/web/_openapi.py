@@ -30,6 +30,15 @@ assert list(_RESULT_PROPS) == list(FIELDS)
 
 _STATE = {"type": "string", "enum": ["up", "slow", "down", "unknown"]}
 _TIME_PARAM = "ISO 8601 (2026-12-04T10:00Z, offsets allowed) or relative (-15m, -2h, -7d, now)"
+# The API's time syntax; the server checks it too, so the document and the behaviour agree. Empty
+# means the default. Dates stop at day 28 here only to keep the pattern simple and always valid.
+TIME_PATTERN = (
+    r"^(|now|-[0-9]{1,6}[smhdw]|20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+    r"(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?)?)$"
+)
+CURSOR_PATTERN = r"^[0-9]{1,18}:[0-9]{1,18}$"
+_TIME = {"type": "string", "pattern": TIME_PATTERN}
+_CURSOR = {"type": "string", "pattern": CURSOR_PATTERN}
 
 
 def _param(name: str, description: str, schema: dict[str, Any], where: str = "query") -> dict[str, Any]:
@@ -76,11 +85,11 @@ def openapi() -> dict[str, Any]:
                     "operationId": "monitorResults",
                     "parameters": [
                         _param("name", "Monitor name", {"type": "string"}, "path"),
-                        _param("since", f"Start (default -1h): {_TIME_PARAM}", {"type": "string"}),
-                        _param("until", f"End, exclusive (default now): {_TIME_PARAM}", {"type": "string"}),
+                        _param("since", f"Start (default -1h): {_TIME_PARAM}", _TIME),
+                        _param("until", f"End, exclusive (default now): {_TIME_PARAM}", _TIME),
                         _param("location", "Only this location", {"type": "string"}),
                         _param("result", "Only this result", {"type": "string", "enum": list(RESULTS)}),
-                        _param("cursor", "From the previous page's `cursor`", {"type": "string"}),
+                        _param("cursor", "From the previous page's `cursor`", _CURSOR),
                         _param("limit", "Page size (default 100)", {"type": "integer", "minimum": 1, "maximum": 10000}),
                     ],
                     "responses": {
@@ -96,8 +105,8 @@ def openapi() -> dict[str, Any]:
                     "summary": "Availability and response times per monitor over an interval",
                     "operationId": "report",
                     "parameters": [
-                        _param("since", f"Start (default -24h): {_TIME_PARAM}", {"type": "string"}),
-                        _param("until", f"End (default now): {_TIME_PARAM}", {"type": "string"}),
+                        _param("since", f"Start (default -24h): {_TIME_PARAM}", _TIME),
+                        _param("until", f"End (default now): {_TIME_PARAM}", _TIME),
                         _param("by_location", "One row per monitor and location", {"type": "boolean"}),
                     ],
                     "responses": {
