@@ -36,6 +36,7 @@ def test_times_are_iso_8601_with_offsets_or_relative_and_always_utc() -> None:
     assert parse_time("-15m", now) == now - 900
     assert parse_time("-7d", now) == now - 7 * 86400
     assert parse_time("now", now) == now
+    assert parse_time("-100000w", now) == 0.0  # nothing is older than the epoch: "from the beginning"
     # the night clocks go forward in Europe is an ordinary UTC hour here
     assert parse_time("2026-03-29T03:30+02:00", now) - parse_time("2026-03-29T00:30Z", now) == 3600
 

@@ -13,7 +13,12 @@ _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 def parse_time(text: str, now: float) -> float:
     """Parse ``text`` relative to ``now`` (epoch seconds). Raise ValueError saying what is accepted.
 
-    A time without an offset is taken as UTC (this tool never uses local time)."""
+    A time without an offset is taken as UTC (this tool never uses local time). Nothing is older
+    than the Unix epoch here: earlier times become 1970-01-01T00:00Z ("from the beginning")."""
+    return max(0.0, _parse(text, now))
+
+
+def _parse(text: str, now: float) -> float:
     value = text.strip()
     if value == "now":
         return now
