@@ -91,20 +91,20 @@ def test_it_refuses_to_follow_a_redirect_to_another_protocol(server: Misbehaving
 
 def test_it_reports_missing_text_as_content_mismatch(server: MisbehavingServer, check: CheckFn) -> None:
     r = check(server.url("/ok"), contains=["hello", "goodbye"])
-    assert (r.result, r.error, r.http_code) == ("content_mismatch", "content", 200)
+    assert (r.result, r.error, r.http_code) == ("content_mismatch", "contains", 200)
     assert "goodbye" in (r.detail or "")
 
 
 def test_it_reports_forbidden_text_as_content_mismatch(server: MisbehavingServer, check: CheckFn) -> None:
     r = check(server.url("/ok"), not_contains="sitewatch")
-    assert r.result == "content_mismatch"
+    assert (r.result, r.error) == ("content_mismatch", "not_contains")
     assert "forbidden" in (r.detail or "")
 
 
 def test_it_applies_the_regex_rule(server: MisbehavingServer, check: CheckFn) -> None:
     assert check(server.url("/ok"), regex=r"hel+o\s+site").result == "up"
     r = check(server.url("/ok"), regex=r"^bye")
-    assert r.result == "content_mismatch" and "regex" in (r.detail or "")
+    assert (r.result, r.error) == ("content_mismatch", "regex") and "regex" in (r.detail or "")
 
 
 def test_it_decodes_the_body_with_the_declared_charset(server: MisbehavingServer, check: CheckFn) -> None:
@@ -122,7 +122,7 @@ def test_it_replaces_undecodable_bytes_instead_of_failing(server: MisbehavingSer
 
 def test_it_reports_a_slow_answer_as_slow_when_rules_pass(server: MisbehavingServer, check: CheckFn) -> None:
     r = check(server.url("/slow/150"), max_response_ms=50, contains="fine")
-    assert (r.result, r.http_code) == ("slow", 200)
+    assert (r.result, r.error, r.http_code) == ("slow", None, 200)
     assert r.time_ms is not None and r.time_ms >= 150
     assert "max_response_ms" in (r.detail or "")
 

@@ -78,7 +78,12 @@ class Run:
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
-        while not predicate():
+        while True:
+            try:
+                if predicate():
+                    return
+            except (OSError, ValueError, KeyError):  # e.g. the web server is not listening yet
+                pass
             assert time.monotonic() < deadline, "condition not reached in time"
             assert self.proc.poll() is None, self.proc.communicate()
             time.sleep(0.05)

@@ -67,7 +67,7 @@ def test_the_page_lists_every_monitor_with_a_text_state_and_the_summary(running:
     assert 'class="badge state-up">UP<' in html and 'class="badge state-down">DOWN<' in html
     assert html.index('data-monitor="broken"') < html.index('data-monitor="good"')  # problems first
     assert "http_error / status" in html and "status 503, expected 2xx" in html
-    assert '<svg class="spark"' in html and "<rect" in html
+    assert '<svg class="spark"' in html and '<path class="ok"' in html
 
 
 def test_text_from_monitored_sites_and_config_is_escaped(running: tuple[Run, str]) -> None:
@@ -185,3 +185,46 @@ def test_a_busy_port_is_a_clear_error(server: MisbehavingServer, tmp_path: Path)
         run = Run(tmp_path, [{"url": server.url("/ok")}], web=taken.getsockname()[1])
         assert run.proc.wait(timeout=10) == 2
         assert "cannot listen on 127.0.0.1" in (run.proc.stderr.read() if run.proc.stderr else "")
+
+
+def test_serve_shows_every_location_from_the_store_alone(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from sitewatch.store import SQLiteStore
+
+    from .test_store import result
+
+    store = SQLiteStore(tmp_path / "h.db")
+    now = time.time()
+    store.write([result("shop", ts=now - 5, location="eu-1"), result("shop", ts=now - 4, location="us-1",
+                 result="timeout", error="connect", http_code=None)])  # fmt: skip
+    store.close()
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitewatch", "serve", "--store", f"sqlite:///{tmp_path / 'h.db'}", "--web",
+         f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                status, body = get_json(base + "/api/monitors")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.05)
+        assert status == 200
+        states = {(m["monitor"], m["location"]): m["state"] for m in body["monitors"]}
+        assert states == {("shop", "us-1"): "down", ("shop", "eu-1"): "up"}
+        html = get(base + "/")[2]
+        assert "@eu-1" in html and "@us-1" in html
+        assert get_json(base + "/healthz")[1]["mode"] == "serve"
+        assert "sitewatch_checks_total" not in get(base + "/metrics")[2]  # no probing here
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=5) == 0

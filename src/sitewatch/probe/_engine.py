@@ -273,13 +273,13 @@ def _result(check: Check, code: int, message: str, location: str) -> Result:
         return result
     if rules.reads_body:
         body = b"".join(check.chunks)
-        problem = rules.judge_content(decode_body(body, curl.getinfo(pycurl.CONTENT_TYPE)))
-        if problem is not None:
-            result.result, result.error = CONTENT_MISMATCH, "content"
-            result.detail = f"{problem}; {truncated}" if truncated else problem
+        failed = rules.judge_content(decode_body(body, curl.getinfo(pycurl.CONTENT_TYPE)))
+        if failed is not None:
+            result.result, (result.error, detail) = CONTENT_MISMATCH, failed
+            result.detail = f"{detail}; {truncated}" if truncated else detail
             return result
     if rules.max_response_ms is not None and (result.time_ms or 0) > rules.max_response_ms:
-        result.result, result.error = SLOW, "slow"
+        result.result = SLOW
         result.detail = f"{result.time_ms:.0f} ms > max_response_ms {rules.max_response_ms:g}"
     else:
         result.detail = truncated

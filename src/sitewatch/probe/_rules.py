@@ -41,15 +41,16 @@ class Rules:
             return None if 200 <= code <= 299 else f"status {code}, expected 2xx"
         return None if code in self.status else f"status {code}, expected {_describe_codes(self.status)}"
 
-    def judge_content(self, text: str) -> str | None:
+    def judge_content(self, text: str) -> tuple[str, str] | None:
+        """``None`` when every content rule passes, else (the rule that failed, a detail)."""
         for needle in self.contains:
             if needle not in text:
-                return f"body does not contain {needle!r}"
+                return "contains", f"body does not contain {needle!r}"
         for needle in self.not_contains:
             if needle in text:
-                return f"body contains forbidden {needle!r}"
+                return "not_contains", f"body contains forbidden {needle!r}"
         if self.regex is not None and self.regex.search(text) is None:
-            return f"body does not match regex {self.regex.pattern!r}"
+            return "regex", f"body does not match regex {self.regex.pattern!r}"
         return None
 
 

@@ -72,7 +72,9 @@ class Availability:
         self._lock = threading.Lock()
 
     def get(self) -> dict[tuple[str, str], float | None]:
-        if self.store is not None and time.monotonic() - self._stamp > self.every and self._lock.acquire(False):
+        # Soon after start-up (nothing known yet) refresh every few seconds, then once a minute.
+        every = self.every if self._values else min(self.every, 5.0)
+        if self.store is not None and time.monotonic() - self._stamp > every and self._lock.acquire(False):
             self._stamp = time.monotonic()
             threading.Thread(target=self._refresh, name="availability", daemon=True).start()
         return self._values
