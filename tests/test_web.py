@@ -54,7 +54,7 @@ def running(server: MisbehavingServer, tmp_path_factory: pytest.TempPathFactory)
     )
     base = f"http://127.0.0.1:{port}"
     run.wait_for(lambda: len({r["monitor"] for r in run.log_lines()}) == 3)
-    run.wait_for(lambda: get_json(base + "/api/monitors")[1]["monitors"][-1]["state"] != "unknown")
+    run.wait_for(lambda: all(m["state"] != "unknown" for m in get_json(base + "/api/monitors")[1]["monitors"]))
     yield run, base
     run.stop()
 

@@ -35,6 +35,7 @@ FIELDS: Final = (
     "tls_ms",
     "ttfb_ms",
     "bytes",
+    "cert_days",
     "detail",
 )
 
@@ -46,7 +47,8 @@ class Result:
     ``ts`` is the UTC start of the check in seconds since the epoch (formatted by :func:`iso_utc`).
     Durations are milliseconds: ``dns_ms``, ``connect_ms`` and ``tls_ms`` are the length of that phase
     alone; ``ttfb_ms`` and ``time_ms`` count from the start of the check. A phase that did not happen
-    is ``None``. ``bytes`` counts body bytes read after decompression.
+    is ``None``. ``bytes`` counts body bytes read after decompression. ``cert_days`` is the time left,
+    in days, before the earliest expiry in the server's certificate chain (https only).
     """
 
     ts: float
@@ -62,6 +64,7 @@ class Result:
     tls_ms: float | None = None
     ttfb_ms: float | None = None
     bytes: int | None = None
+    cert_days: float | None = None
     detail: str | None = None
 
     @property

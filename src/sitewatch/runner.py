@@ -15,6 +15,7 @@ from typing import Any
 import gevent
 import gevent.event
 
+from .alerts import Alerts, Notifier
 from .config import Config, Monitor, format_duration, load_config
 from .errors import ConfigError, UsageError
 from .outputs import ConsoleReport, LineWriter, MinuteSummary, RotatingFile, minute_lines, state_line
@@ -105,6 +106,8 @@ class Runner:
             self.engine, self._on_result, max_concurrency=settings.max_concurrency, on_skip=self._on_skip
         )
         self.scheduler.set_monitors(config.monitors)
+        self._by_name = {m.name: m for m in config.monitors}
+        self.alerts = Alerts(Notifier(self.health.put, min_interval=settings.notify_min_interval), self.health.put)
         self.ticker = MinuteTicker(self._on_minute, period=self.minute_period)
         if self.web_address is not None:
             try:
@@ -156,7 +159,9 @@ class Runner:
         self.engine.location = new.settings.location
         self.scheduler.max_concurrency = new.settings.max_concurrency
         self.scheduler.set_monitors(new.monitors)
-        self.tracker.keep_only({m.name for m in new.monitors})
+        self._by_name = {m.name: m for m in new.monitors}
+        self.tracker.keep_only(set(self._by_name))
+        self.alerts.notifier.min_interval = new.settings.notify_min_interval
         before, after = {m.name for m in old.monitors}, {m.name for m in new.monitors}
         changed = sum(1 for m in new.monitors if m.name in before and m not in old.monitors)
         self.health.put(f"ts={iso_utc(now())} event=reload ok=true monitors={len(new.monitors)}")
@@ -175,15 +180,23 @@ class Runner:
         writer = self.store_writer
         if writer is not None:
             writer.put(result)
-        change = self.tracker.observe(result)
+        monitor = self._by_name.get(result.monitor)
+        if monitor is None:  # removed by a reload while its check ran
+            return
+        change = self.tracker.observe(result, monitor.confirm, monitor.recover)
         if change is not None:
             self.health.put(state_line(change))
             self.console.state_change(change)
+            self.alerts.on_change(change, monitor)
             if writer is not None:
                 writer.put_transition(
-                    Transition(result.monitor, result.location, round(result.ts * US), change.old, change.new,
+                    Transition(result.monitor, result.location, round(change.at * US), change.old, change.new,
                                result.result, result.error)
                 )  # fmt: skip
+        elif monitor.retry_interval is not None and self.tracker.pending(monitor.name):
+            self.scheduler.expedite(monitor.name, monitor.retry_interval)
+        if result.cert_days is not None:
+            self.alerts.on_result(result, monitor)
 
     def _on_skip(self, monitor: Monitor, why: str) -> None:
         # Counted per monitor in health.txt's minute line and in the console summary; not printed
@@ -249,6 +262,7 @@ class Runner:
 
     def _shutdown(self) -> None:
         self.ticker.stop()
+        self.alerts.notifier.close()
         if self.web is not None:
             self.web.stop()
         cancelled = self.scheduler.stop(grace=STOP_GRACE_S)

@@ -1,7 +1,10 @@
 """What each monitor's state is now, when it changed, and what happened in the current minute.
 
-States: ``up`` (result up), ``slow`` (result slow), ``down`` (any other result), ``unknown`` (not
-checked yet). Everything here runs on the hub, per result, so it only counts and appends.
+Each check has an *observed* state: ``up`` (result up), ``slow`` (result slow), ``down`` (any other
+result). The monitor's *confirmed* state changes only after ``confirm`` checks in a row agree (or
+``recover`` in a row, for ``up``), so one lost packet never pages anybody; ``unknown`` until the
+first confirmation (leaving ``unknown`` for ``up`` takes one check). Everything here runs on the
+hub, per result, so it only counts and appends.
 """
 
 from __future__ import annotations
@@ -26,13 +29,20 @@ def state_of(result: str) -> str:
 
 @dataclass(slots=True)
 class StateChange:
-    """A monitor moved from ``old`` to ``new`` because of ``result``; it had been ``old`` since
-    ``since`` (epoch seconds, ``None`` when it had never been checked)."""
+    """A monitor's confirmed state moved from ``old`` to ``new``. ``at`` is the start of the first
+    check that saw the new state (epoch seconds); ``since`` when ``old`` had begun (``None`` if
+    never); ``result`` is the check that confirmed it."""
 
     old: str
     new: str
     result: Result
     since: float | None
+    at: float = 0.0
+
+    @property
+    def lasted(self) -> float | None:
+        """How long the old state lasted, in seconds."""
+        return None if self.since is None else self.at - self.since
 
 
 @dataclass(slots=True)
@@ -83,10 +93,13 @@ class Recent:
 class MonitorState:
     """The current state of one monitor, the result that set it, and its last checks."""
 
-    state: str = UNKNOWN
+    state: str = UNKNOWN  # confirmed
     since: float | None = None
     last: Result | None = None
     recent: Recent = field(default_factory=Recent)
+    candidate: str = UNKNOWN  # the observed state that differs from the confirmed one …
+    streak: int = 0  # … how many checks in a row have seen it …
+    streak_since: float = 0.0  # … and since when
 
 
 class StateTracker:
@@ -97,8 +110,8 @@ class StateTracker:
         self.checks_by_result: dict[str, int] = {}  # since the process started
         self._minute: dict[str, MinuteBucket] = {}
 
-    def observe(self, result: Result) -> StateChange | None:
-        """Record ``result``; return the change it causes, if any."""
+    def observe(self, result: Result, confirm: int = 1, recover: int = 1) -> StateChange | None:
+        """Record ``result``; return the confirmed change it completes, if any."""
         current = self.states.get(result.monitor)
         if current is None:
             current = self.states[result.monitor] = MonitorState()
@@ -118,10 +131,23 @@ class StateTracker:
         current.last = result
         current.recent.add(result)
         if new == current.state:
+            current.candidate, current.streak = current.state, 0
             return None
-        change = StateChange(old=current.state, new=new, result=result, since=current.since)
-        current.state, current.since = new, result.ts
+        if new != current.candidate:
+            current.candidate, current.streak, current.streak_since = new, 0, result.ts
+        current.streak += 1
+        needed = (1 if current.state == UNKNOWN else recover) if new == UP else confirm
+        if current.streak < needed:
+            return None
+        change = StateChange(current.state, new, result, current.since, at=current.streak_since)
+        current.state, current.since = new, current.streak_since
+        current.candidate, current.streak = new, 0
         return change
+
+    def pending(self, monitor: str) -> bool:
+        """Whether ``monitor`` saw a failure that is not confirmed yet (a retry would settle it)."""
+        current = self.states.get(monitor)
+        return current is not None and current.streak > 0 and current.candidate != UP
 
     def skipped(self, monitor: str) -> None:
         """Count a tick of ``monitor`` that was skipped because its previous check still ran."""

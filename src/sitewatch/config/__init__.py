@@ -13,11 +13,13 @@ from ._durations import format_duration, parse_duration
 from ._load import load_config, parse_config
 from ._model import ConfigModel
 from ._resolve import Config, Monitor, Settings, derive_name
+from ._windows import Window
 
 __all__ = [
     "Config",
     "Monitor",
     "Settings",
+    "Window",
     "derive_name",
     "format_duration",
     "json_schema",

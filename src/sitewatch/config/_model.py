@@ -7,10 +7,11 @@ These models describe what a user may *write*; :mod:`._resolve` turns them into 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from ._durations import parse_duration
 
@@ -25,12 +26,48 @@ Method = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 MIB = 1024 * 1024
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _mask(url: str) -> str:
+    """Enough of an Apprise URL to find it in the config, never its secrets."""
+    scheme, sep, _ = url.partition("://")
+    return f"{scheme}://…" if sep else "…"
+
+
+def _check_apprise_urls(urls: list[str]) -> list[str]:
+    import apprise  # only needed to validate, and a little slow to import
+
+    for i, url in enumerate(urls):
+        if apprise.Apprise.instantiate(url, suppress_exceptions=True) is None:
+            raise ValueError(f"entry {i} ({_mask(url)}) is not a valid Apprise URL")
+    return urls
+
+
 def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str | int) and not isinstance(value, bool) else value
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class WindowModel(_Strict):
+    """A maintenance window in UTC: one-off (``start``) or weekly (``days`` and ``at``)."""
+
+    start: datetime | None = Field(None, description="One-off: when it begins (ISO 8601; UTC if no offset).")
+    days: list[Weekday] | None = Field(None, min_length=1, description='Weekly: on these days, e.g. ["sat", "sun"].')
+    at: str | None = Field(None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description='Weekly: start, "HH:MM" UTC.')
+    duration: Duration = Field(description="How long it lasts.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> WindowModel:
+        weekly = self.days is not None or self.at is not None
+        if self.start is not None and weekly:
+            raise ValueError("give either start (one-off) or days and at (weekly), not both")
+        if self.start is None and (self.days is None or self.at is None):
+            raise ValueError("give start (one-off), or both days and at (weekly)")
+        return self
 
 
 class SettingsModel(_Strict):
@@ -49,6 +86,15 @@ class SettingsModel(_Strict):
     store: str = Field("sqlite:///output/sitewatch.db", description="History store URL, or none.")
     retention_days: float = Field(30, gt=0, description="Days raw results are kept.")
     rollup_retention_days: float = Field(400, gt=0, description="Days minute/hour/day rollups are kept.")
+    confirm: int = Field(2, ge=1, le=100, description="Failed checks in a row before a monitor is down (or slow).")
+    recover: int = Field(2, ge=1, le=100, description="Good checks in a row before it is up again.")
+    notify: list[str] = Field(default_factory=list, description="Apprise URLs that hear about every monitor.")
+    notify_min_interval: Duration = Field(60.0, description="At most one message per monitor this often.")
+    cert_warn_days: float = Field(14, ge=0, description="Warn (once a day) when a certificate expires sooner.")
+    maintenance: list[WindowModel] = Field(default_factory=list, description="Windows that silence every monitor.")
+
+    _notify_list = field_validator("notify", mode="before")(_one_or_many)
+    _apprise = field_validator("notify")(_check_apprise_urls)
 
 
 class MonitorModel(_Strict):
@@ -72,6 +118,15 @@ class MonitorModel(_Strict):
     verify_tls: bool = Field(True, description="Verify the server's certificate and host name.")
     ca_file: str | None = Field(None, description="PEM file of CA certificates to trust instead of the system's.")
     max_body_bytes: int = Field(MIB, ge=1, description="Stop reading the body beyond this (after decompression).")
+    confirm: int | None = Field(None, ge=1, le=100, description="Failed checks in a row before down.")
+    recover: int | None = Field(None, ge=1, le=100, description="Good checks in a row before up again.")
+    retry_interval: Duration | None = Field(None, description="After a failure, re-check this soon to confirm.")
+    notify: list[str] = Field(default_factory=list, description="Apprise URLs for this monitor (plus settings').")
+    cert_warn_days: float | None = Field(None, ge=0, description="Certificate warning threshold in days.")
+    maintenance: list[WindowModel] = Field(default_factory=list, description="Windows that silence this monitor.")
+
+    _notify_list = field_validator("notify", mode="before")(_one_or_many)
+    _apprise = field_validator("notify")(_check_apprise_urls)
 
     _as_list = field_validator("contains", "not_contains", "status", mode="before")(_one_or_many)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from ._durations import format_duration
-from ._model import ConfigModel, MonitorModel, SettingsModel
+from ._model import ConfigModel, MonitorModel, SettingsModel, WindowModel
+from ._windows import DAYS, Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,12 @@ class Settings:
     store: str = "sqlite:///output/sitewatch.db"
     retention_days: float = 30
     rollup_retention_days: float = 400
+    confirm: int = 2
+    recover: int = 2
+    notify: tuple[str, ...] = ()
+    notify_min_interval: float = 60.0
+    cert_warn_days: float = 14
+    maintenance: tuple[Window, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,15 @@ class Monitor:
     verify_tls: bool = True
     ca_file: str | None = None
     max_body_bytes: int = 1024 * 1024
+    confirm: int = 2
+    recover: int = 2
+    retry_interval: float | None = None
+    notify: tuple[str, ...] = ()  # the monitor's own channels and the settings' ones
+    cert_warn_days: float = 14
+    maintenance: tuple[Window, ...] = ()  # the monitor's own windows and the settings' ones
+
+    def in_maintenance(self, ts: float) -> bool:
+        return any(w.active(ts) for w in self.maintenance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +98,8 @@ def expand_status(spec: list[int | str] | None) -> frozenset[int] | None:
 def resolve(model: ConfigModel, problems: list[str], label: dict[int, str]) -> Config:
     """Apply defaults; add a line to ``problems`` for each cross-field problem found."""
     s: SettingsModel = model.settings
-    settings = Settings(**s.model_dump())
+    fields = s.model_dump(exclude={"notify", "maintenance"})
+    settings = Settings(**fields, notify=tuple(s.notify), maintenance=tuple(_window(w) for w in s.maintenance))
     monitors: list[Monitor] = []
     seen: dict[str, int] = {}
     for index, m in enumerate(model.monitors):
@@ -125,4 +143,19 @@ def _resolve_monitor(
         verify_tls=m.verify_tls,
         ca_file=m.ca_file,
         max_body_bytes=m.max_body_bytes,
+        confirm=m.confirm or settings.confirm,
+        recover=m.recover or settings.recover,
+        retry_interval=m.retry_interval,
+        notify=tuple(dict.fromkeys((*m.notify, *settings.notify))),
+        cert_warn_days=settings.cert_warn_days if m.cert_warn_days is None else m.cert_warn_days,
+        maintenance=tuple(_window(w) for w in m.maintenance) + settings.maintenance,
     )
+
+
+def _window(w: WindowModel) -> Window:
+    if w.start is not None:
+        start = w.start if w.start.tzinfo else w.start.replace(tzinfo=UTC)
+        return Window(duration=w.duration, start=start.timestamp())
+    assert w.days is not None and w.at is not None
+    hours, minutes = map(int, w.at.split(":"))
+    return Window(duration=w.duration, days=frozenset(DAYS.index(d) for d in w.days), at_minute=hours * 60 + minutes)

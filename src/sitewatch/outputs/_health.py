@@ -17,8 +17,10 @@ from ..state import MinuteBucket, MonitorState, StateChange
 
 
 def state_line(change: StateChange) -> str:
-    """One line for a state change, stamped with the time of the check that caused it."""
+    """One line for a confirmed state change, stamped with the check that confirmed it; ``since``
+    is when the new state began (the first check that saw it)."""
     r = change.result
+    lasted = change.lasted
     fields = [
         ("ts", iso_utc(r.ts)),
         ("event", "state"),
@@ -26,11 +28,12 @@ def state_line(change: StateChange) -> str:
         ("location", r.location),
         ("from", change.old),
         ("to", change.new),
+        ("since", iso_utc(change.at)),
         ("result", r.result),
         ("error", r.error),
         ("http_code", r.http_code),
         ("time_ms", r.time_ms),
-        ("was_for_s", None if change.since is None else round(r.ts - change.since, 3)),
+        ("was_for_s", None if lasted is None else round(lasted, 3)),
         ("detail", r.detail),
     ]
     return " ".join(f"{k}={logfmt_value(v)}" for k, v in fields)

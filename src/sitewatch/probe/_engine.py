@@ -15,6 +15,7 @@ Rules of the road (they are why this file looks the way it does):
 
 from __future__ import annotations
 
+import ssl
 import time
 import traceback
 from collections.abc import Callable
@@ -229,6 +230,20 @@ def _discard(data: bytes) -> None:
     return None
 
 
+def _cert_days(curl: pycurl.Curl, now: float) -> float | None:
+    """Days until the earliest ``Expire date`` in the verified chain (libcurl's CERTINFO)."""
+    earliest = None
+    for cert in curl.getinfo(pycurl.INFO_CERTINFO) or ():
+        for key, value in cert:
+            if key == "Expire date":
+                try:
+                    expires = ssl.cert_time_to_seconds(value)
+                except ValueError:
+                    continue
+                earliest = expires if earliest is None else min(earliest, expires)
+    return None if earliest is None else round((earliest - now) / 86400, 2)
+
+
 def _ms(microseconds: int) -> float:
     return microseconds / 1000.0
 
@@ -255,6 +270,7 @@ def _result(check: Check, code: int, message: str, location: str) -> Result:
         tls_ms=_ms(t_tls - t_connect) if t_tls and prepared.https else None,
         ttfb_ms=_ms(t_ttfb) if t_ttfb and http_code else None,
         bytes=check.size if http_code else None,
+        cert_days=_cert_days(curl, check.ts) if prepared.https and http_code else None,
     )
     if code and not (code == pycurl.E_WRITE_ERROR and check.truncated):
         if prepared.ip_literal and not t_dns:

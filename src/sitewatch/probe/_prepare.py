@@ -82,6 +82,8 @@ def _extra_options(m: Monitor) -> tuple[tuple[int, Any], ...]:
     opts: list[tuple[int, Any]] = []
     if m.ca_file:
         opts.append((pycurl.CAINFO, m.ca_file))
+    if m.url.startswith("https:"):
+        opts.append((pycurl.OPT_CERTINFO, 1))  # the chain's expiry dates, for cert_days
     if m.headers:
         opts.append((pycurl.HTTPHEADER, [f"{k}: {v}" for k, v in m.headers]))
     if m.method == "HEAD":

@@ -40,7 +40,9 @@ def phase_of(name: str, interval: float) -> float:
 class _Entry:
     """The schedule of one monitor. One object per name for its whole life (reloads mutate it)."""
 
-    __slots__ = ("due", "generation", "k", "monitor", "phase", "prepared", "removed", "running", "waiting")
+    __slots__ = (
+        "due", "expedited", "generation", "k", "monitor", "phase", "prepared", "removed", "running", "waiting",
+    )  # fmt: skip
 
     def __init__(self, monitor: Monitor, prepared: Prepared) -> None:
         self.monitor = monitor
@@ -52,6 +54,7 @@ class _Entry:
         self.running: Check | None = None
         self.waiting = False
         self.removed = False
+        self.expedited = False  # due is a retry before the grid point k, not the grid point itself
 
 
 class Scheduler:
@@ -126,6 +129,19 @@ class Scheduler:
             self._schedule_next_after(entry, now)
         if not self._stopped:
             self._arm()
+
+    def expedite(self, name: str, delay: float) -> None:
+        """Check ``name`` again in ``delay`` seconds (to confirm a failure sooner), if that comes
+        before its next regular check. The regular grid is not disturbed."""
+        entry = self._entries.get(name)
+        if entry is None or entry.removed:
+            return
+        due = self._clock() + delay
+        if due < entry.due:
+            entry.due, entry.expedited = due, True
+            self._push(entry)
+            if not self._stopped:
+                self._arm()
 
     def _remove(self, entry: _Entry) -> None:
         entry.removed = True
@@ -216,7 +232,10 @@ class Scheduler:
             entry.waiting = True
             self._waiting.append(entry)
         # next grid point; if the process stalled past several, skip them (counted) rather than burst
-        entry.k += 1
+        if entry.expedited:  # a retry ran early: the regular tick k is still ahead
+            entry.expedited = False
+        else:
+            entry.k += 1
         entry.due = self._t0 + entry.phase + entry.k * entry.monitor.interval
         if entry.due <= now:
             missed = math.floor((now - entry.due) / entry.monitor.interval) + 1

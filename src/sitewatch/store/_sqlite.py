@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS results (
     monitor INTEGER NOT NULL, ts INTEGER NOT NULL, location INTEGER NOT NULL,
     url INTEGER NOT NULL, result INTEGER NOT NULL, error INTEGER, http_code INTEGER,
     time_us INTEGER, dns_us INTEGER, connect_us INTEGER, tls_us INTEGER, ttfb_us INTEGER,
-    bytes INTEGER, detail INTEGER,
+    bytes INTEGER, detail INTEGER, cert_cdays INTEGER,
     PRIMARY KEY (monitor, ts, location)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS latest (
@@ -98,6 +98,9 @@ class SQLiteStore:
             self._db = self._connect()
             with self._db:
                 self._db.executescript(_SCHEMA)
+                columns = {row[1] for row in self._db.execute("PRAGMA table_info(results)")}
+                if "cert_cdays" not in columns:  # a store written before certificates were tracked
+                    self._db.execute("ALTER TABLE results ADD COLUMN cert_cdays INTEGER")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
 
@@ -179,10 +182,11 @@ class SQLiteStore:
                         mid, ts, loc, self._string_id(r.url), _RESULT_CODE[r.result],
                         self._optional_id(r.error), r.http_code, _us(r.time_ms), _us(r.dns_ms),
                         _us(r.connect_ms), _us(r.tls_ms), _us(r.ttfb_ms), r.bytes, self._optional_id(r.detail),
+                        None if r.cert_days is None else round(r.cert_days * 100),
                     ))  # fmt: skip
                     if ts > latest.get((mid, loc), -1):
                         latest[(mid, loc)] = ts
-                db.executemany("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                db.executemany("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
                 db.executemany(
                     "INSERT INTO latest VALUES (?,?,?) ON CONFLICT(monitor, location) "
                     "DO UPDATE SET ts = excluded.ts WHERE excluded.ts > latest.ts",
@@ -246,7 +250,8 @@ class SQLiteStore:
     # -- reading ---------------------------------------------------------------------------------
 
     _COLUMNS = (
-        "ts, location, url, result, error, http_code, time_us, dns_us, connect_us, tls_us, ttfb_us, bytes, detail"
+        "ts, location, url, result, error, http_code, time_us, dns_us, connect_us, tls_us, ttfb_us, bytes, detail, "
+        "cert_cdays"
     )
 
     def _result(self, monitor: str, row: Sequence[Any]) -> Result:
@@ -271,9 +276,10 @@ class SQLiteStore:
                 ts / US, monitor, texts[url], texts[loc], RESULTS[code], None if err is None else texts[err], http,
                 None if t is None else t / 1000, None if dns is None else dns / 1000,
                 None if conn is None else conn / 1000, None if tls is None else tls / 1000,
-                None if ttfb is None else ttfb / 1000, size, None if det is None else texts[det],
+                None if ttfb is None else ttfb / 1000, size, None if cert is None else cert / 100,
+                None if det is None else texts[det],
             )
-            for ts, loc, url, code, err, http, t, dns, conn, tls, ttfb, size, det in rows
+            for ts, loc, url, code, err, http, t, dns, conn, tls, ttfb, size, det, cert in rows
         ]  # fmt: skip
 
     @_translated

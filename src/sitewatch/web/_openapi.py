@@ -24,6 +24,7 @@ _RESULT_PROPS: dict[str, Any] = {
     "tls_ms": _NUM,
     "ttfb_ms": _NUM,
     "bytes": _INT,
+    "cert_days": _NUM,
     "detail": _STR,
 }
 assert list(_RESULT_PROPS) == list(FIELDS)
