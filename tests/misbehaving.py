@@ -23,6 +23,8 @@ Paths:
   /bad-gzip               claims gzip, is not
   /echo                   the request as JSON
   /page/<name>            a response registered with ``set_page``
+  /flap                   200 and 500 in turn
+  /hook, /hook-slow       a notification receiver: 200 (after 3 s for the slow one)
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class MisbehavingServer:
         self.host = host
         self.pages: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.requests: list[dict[str, object]] = []
+        self._flaps = 0
         self._stop = threading.Event()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -162,6 +165,14 @@ class MisbehavingServer:
             _respond(conn, 200, _gzip_bomb(), {"Content-Encoding": "gzip", "Content-Type": "text/plain"})
         elif head == "bad-gzip":
             _respond(conn, 200, b"this is not gzip at all" * 10, {"Content-Encoding": "gzip"})
+        elif head == "flap":
+            self._flaps += 1
+            _respond(conn, 500 if self._flaps % 2 == 0 else 200, b"flapping")
+        elif head == "hook":
+            _respond(conn, 200, b"ok")
+        elif head == "hook-slow":
+            self._stop.wait(3)
+            _respond(conn, 200, b"ok")
         elif head == "echo":
             _respond(conn, 200, json.dumps(req).encode(), {"Content-Type": "application/json"})
         elif head == "page" and arg in self.pages:

@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("-c", "--config", default=DEFAULT_CONFIG)
 
     sub.add_parser("schema", help="print the JSON Schema of the config file")
+
+    notify_test = sub.add_parser("notify-test", help="send a test message through the configured channels")
+    notify_test.add_argument("monitor", nargs="?", help="use this monitor's channels (default: every channel)")
+    notify_test.add_argument("-c", "--config", default=DEFAULT_CONFIG)
     add_store_commands(sub, DEFAULT_STORE)
     return parser
 
@@ -105,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_report(args)
         if args.command == "serve":
             return run_serve(args)
+        if args.command == "notify-test":
+            return _notify_test(args)
         print(json.dumps(json_schema(), indent=2))
         return 0
     except (ConfigError, UsageError, StoreError) as exc:
@@ -172,6 +178,27 @@ def _print_result(r: Result) -> None:
     )
     if r.detail:
         console.print(f"  {escape(r.detail)}")
+
+
+def _notify_test(args: argparse.Namespace) -> int:
+    from .alerts import send_test
+
+    config = load_config(args.config)
+    monitor = None
+    if args.monitor:
+        monitor = next((m for m in config.monitors if m.name == args.monitor), None)
+        if monitor is None:
+            raise UsageError(f"unknown monitor {args.monitor!r} in {config.source}")
+        urls = monitor.notify
+    else:
+        urls = tuple(dict.fromkeys((*config.settings.notify, *(u for m in config.monitors for u in m.notify))))
+    if not urls:
+        raise UsageError("no notify channels configured" + (f" for {args.monitor!r}" if args.monitor else ""))
+    failures = 0
+    for channel, ok, why in send_test(monitor, urls):
+        print(f"{'ok  ' if ok else 'FAIL'} {channel}: {why}")
+        failures += not ok
+    return 1 if failures else 0
 
 
 def _validate(args: argparse.Namespace) -> int:

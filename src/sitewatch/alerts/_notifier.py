@@ -53,10 +53,12 @@ def deliver_once(url: str, message: Message) -> tuple[bool, str]:
 
     _LOG.local.lines = []
     try:
-        sender = apprise.Apprise()
-        if not sender.add(url):
+        # The plugin itself, not an Apprise() group: it sends in this (worker) thread, so the log
+        # lines that say why it failed are this thread's to read.
+        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+        if plugin is None:
             return False, "not a valid Apprise URL"
-        ok = bool(sender.notify(title=message.title, body=message.body))
+        ok = bool(plugin.notify(body=message.body, title=message.title))
         why = "; ".join(_LOG.local.lines[-2:]) or ("" if ok else "delivery failed")
         return ok, why
     except Exception as exc:  # a channel's library failing must not kill the worker

@@ -84,6 +84,9 @@ def _extra_options(m: Monitor) -> tuple[tuple[int, Any], ...]:
         opts.append((pycurl.CAINFO, m.ca_file))
     if m.url.startswith("https:"):
         opts.append((pycurl.OPT_CERTINFO, 1))  # the chain's expiry dates, for cert_days
+        # No TLS session resumption: a full handshake every time, so tls_ms is what a new visitor
+        # pays and the certificate (with its expiry) is really presented on every check.
+        opts.append((pycurl.SSL_SESSIONID_CACHE, 0))
     if m.headers:
         opts.append((pycurl.HTTPHEADER, [f"{k}: {v}" for k, v in m.headers]))
     if m.method == "HEAD":

@@ -240,6 +240,7 @@ def _monitor_json(v: MonitorView) -> dict[str, Any]:
         "since": None if v.since is None else iso_utc(v.since),
         "last": None if v.last is None else v.last.to_dict(),
         "availability_24h": None if v.availability_24h is None else round(v.availability_24h, 3),
+        "maintenance": v.maintenance,
     }
 
 

@@ -42,6 +42,9 @@ class SitewatchCollector(Collector):
             "probe_http_duration_seconds", "Duration of each phase of the last check", labels=[*LABELS, "phase"]
         )
         length = GaugeMetricFamily("probe_http_content_length", "Body bytes read by the last check", labels=LABELS)
+        expiry = GaugeMetricFamily(
+            "probe_ssl_earliest_cert_expiry", "Earliest certificate expiry in the chain, Unix time", labels=LABELS
+        )
         for r in self._latest():
             labels = [r.monitor, r.url, r.location]
             success.add_metric(labels, 1.0 if r.result in (UP, SLOW) else 0.0)
@@ -50,9 +53,11 @@ class SitewatchCollector(Collector):
             status.add_metric(labels, float(r.http_code or 0))
             if r.bytes is not None:
                 length.add_metric(labels, float(r.bytes))
+            if r.cert_days is not None:
+                expiry.add_metric(labels, round(r.ts + r.cert_days * 86400))
             for phase, ms in _phases(r).items():
                 phases.add_metric([*labels, phase], ms / 1000)
-        yield from (success, duration, status, phases, length)
+        yield from (success, duration, status, phases, length, expiry)
         figures = self._process()
         if figures is None:
             return

@@ -130,7 +130,16 @@ def openapi() -> dict[str, Any]:
                 "Result": {"type": "object", "required": list(FIELDS), "properties": _RESULT_PROPS},
                 "Monitor": {
                     "type": "object",
-                    "required": ["monitor", "location", "url", "state", "since", "last", "availability_24h"],
+                    "required": [
+                        "monitor",
+                        "location",
+                        "url",
+                        "state",
+                        "since",
+                        "last",
+                        "availability_24h",
+                        "maintenance",
+                    ],
                     "properties": {
                         "monitor": {"type": "string"},
                         "location": {"type": "string"},
@@ -139,6 +148,7 @@ def openapi() -> dict[str, Any]:
                         "since": {"type": "string", "format": "date-time", "nullable": True},
                         "last": {"allOf": [{"$ref": "#/components/schemas/Result"}], "nullable": True},
                         "availability_24h": _NUM,
+                        "maintenance": {"type": "boolean", "description": "In a maintenance window now"},
                     },
                 },
                 "MonitorList": {

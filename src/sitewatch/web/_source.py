@@ -34,6 +34,7 @@ class MonitorView:
     last: Result | None
     availability_24h: float | None = None
     recent: list[tuple[float, float | None, str]] = field(default_factory=list)
+    maintenance: bool = False
 
     def matches(self, query: str) -> bool:
         last = self.last
@@ -116,6 +117,7 @@ class LiveSource:
         states = dict(self._tracker.states)
         availability = self._availability.get()
         location = self._location()
+        current = now()
         out = []
         for m in list(self._monitors()):
             st = states.get(m.name)
@@ -123,6 +125,7 @@ class LiveSource:
                 MonitorView(
                     m.name, location, m.url, st.state if st else UNKNOWN, st.since if st else None,
                     st.last if st else None, availability.get((m.name, location)),
+                    maintenance=m.in_maintenance(current),
                 )
             )  # fmt: skip
         return _sort(out)
