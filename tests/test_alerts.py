@@ -204,12 +204,13 @@ def test_retry_interval_confirms_a_failure_long_before_the_next_regular_check(
 ) -> None:
     from sitewatch.scheduler import phase_of
 
-    # a name whose first check comes 0.5-2.5 s from now, so the test does not wait a whole interval
+    # a name whose first check comes 3-5 s from now (after the workers have started), so the test
+    # does not wait a whole interval
     now = time.time()
-    name = next(n for n in (f"retry-{i}" for i in range(1000)) if 0.5 < (phase_of(n, 30) - now) % 30 < 2.5)
+    name = next(n for n in (f"retry-{i}" for i in range(1000)) if 3 < (phase_of(n, 30) - now) % 30 < 5)
     run = Run(tmp_path, [{"name": name, "url": server.url("/status/500"), "interval": "30s",
                           "retry_interval": "200ms", "confirm": 3}])  # fmt: skip
-    run.wait_for(lambda: any(h["to"] == "down" for h in health(run, "state")))
+    run.wait_for(lambda: any(h["to"] == "down" for h in health(run, "state")), timeout=20)
     run.stop()
     starts = [dt.datetime.fromisoformat(r["ts"]).timestamp() for r in run.log_lines()]
     assert len(starts) == 3 and starts[2] - starts[0] < 2  # confirmed in well under a second, not a minute

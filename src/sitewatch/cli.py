@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -57,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--web", default=DEFAULT_WEB, metavar="HOST:PORT", help=f"status page address (default {DEFAULT_WEB})"
     )
     run.add_argument("--no-web", action="store_true", help="serve no status page")
+    run.add_argument(
+        "--workers", type=_positive_int, default=os.cpu_count() or 1,
+        help="probe processes, each with a stable share of the monitors (default: one per core)",
+    )  # fmt: skip
     run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
     check = sub.add_parser("check", help="check one URL now (exit 0 when up, 1 otherwise)")
@@ -94,8 +99,19 @@ def _glue_relative_times(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(_glue_relative_times(sys.argv[1:] if argv is None else argv))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["_probe"]:  # a probe worker started by `run --workers N` (not for people)
+        from .workers import worker_main
+
+        return worker_main()
+    args = build_parser().parse_args(_glue_relative_times(argv))
     try:
         if args.command == "run":
             return _run(args)
@@ -132,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
         "store": args.store,
     }
     web = None if args.no_web else parse_listen(args.web)
-    runner = Runner(args.config, overrides, console=ConsoleReport(quiet=args.quiet), web=web)
+    runner = Runner(args.config, overrides, console=ConsoleReport(quiet=args.quiet), web=web, workers=args.workers)
     return runner.run(duration=args.duration)
 
 

@@ -19,12 +19,13 @@ from .alerts import Alerts, Notifier
 from .config import Config, Monitor, format_duration, load_config
 from .errors import ConfigError, UsageError
 from .outputs import ConsoleReport, LineWriter, MinuteSummary, RotatingFile, minute_lines, state_line
-from .probe import Engine
+from .prober import LocalProber, Prober
 from .result import Result, iso_utc, now
-from .scheduler import MinuteTicker, Scheduler, summarize
+from .scheduler import MinuteTicker, summarize
 from .state import DOWN, StateTracker
 from .store import US, Maintenance, Store, StoreError, StoreWriter, Transition, open_store
 from .web import LiveSource, ProcessFigures, WebServer, create_app
+from .workers import WorkerPool
 
 # How long running checks may finish after a stop request before they are cancelled; with the
 # flush this keeps shutdown within the 2 s users are promised.
@@ -42,12 +43,14 @@ class Runner:
         console: ConsoleReport | None = None,
         minute_period: float = 60.0,
         web: tuple[str, int] | None = None,
+        workers: int = 1,
     ) -> None:
         self.config_path = Path(config_path)
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.console = console or ConsoleReport()
         self.minute_period = minute_period
         self.web_address = web
+        self.workers = workers
         self.web: WebServer | None = None
         self.tracker = StateTracker()
         self.config: Config | None = None
@@ -101,11 +104,17 @@ class Runner:
                 rollup_days=settings.rollup_retention_days,
             )
             self.store_writer = StoreWriter(store, maintenance=maintenance, on_problem=self.console.error)
-        self.engine = Engine(location=settings.location)
-        self.scheduler = Scheduler(
-            self.engine, self._on_result, max_concurrency=settings.max_concurrency, on_skip=self._on_skip
-        )
-        self.scheduler.set_monitors(config.monitors)
+        self.prober: Prober
+        if self.workers > 1:
+            self.prober = WorkerPool(
+                self.workers, self._on_result, self._on_skip, location=settings.location,
+                max_concurrency=settings.max_concurrency, on_event=self.console.error,
+            )  # fmt: skip
+        else:
+            self.prober = LocalProber(
+                self._on_result, self._on_skip, location=settings.location, max_concurrency=settings.max_concurrency
+            )
+        self.prober.set_monitors(config.monitors)
         self._by_name = {m.name: m for m in config.monitors}
         self.alerts = Alerts(Notifier(self.health.put, min_interval=settings.notify_min_interval), self.health.put)
         self.ticker = MinuteTicker(self._on_minute, period=self.minute_period)
@@ -128,7 +137,7 @@ class Runner:
             f"{settings.location!r}; first checks spread over {format_duration(max(intervals, default=0) or 1)}; "
             f"log → {settings.log}, health → {settings.health}" + (f"; status page {self.web.url}" if self.web else "")
         )
-        self.scheduler.start()
+        self.prober.start()
         self.ticker.start()
         try:
             self._stop.wait(timeout=duration)
@@ -156,9 +165,9 @@ class Runner:
         old = self.config
         assert old is not None
         self.config = new
-        self.engine.location = new.settings.location
-        self.scheduler.max_concurrency = new.settings.max_concurrency
-        self.scheduler.set_monitors(new.monitors)
+        self.prober.location = new.settings.location
+        self.prober.max_concurrency = new.settings.max_concurrency
+        self.prober.set_monitors(new.monitors)
         self._by_name = {m.name: m for m in new.monitors}
         self.tracker.keep_only(set(self._by_name))
         self.alerts.notifier.min_interval = new.settings.notify_min_interval
@@ -194,7 +203,7 @@ class Runner:
                                result.result, result.error)
                 )  # fmt: skip
         elif monitor.retry_interval is not None and self.tracker.pending(monitor.name):
-            self.scheduler.expedite(monitor.name, monitor.retry_interval)
+            self.prober.expedite(monitor.name, monitor.retry_interval)
         if result.cert_days is not None:
             self.alerts.on_result(result, monitor)
 
@@ -207,10 +216,10 @@ class Runner:
         # Only O(1) swaps here; the sorting and formatting happen in the health writer's thread.
         buckets = self.tracker.take_minute()
         states = dict(self.tracker.states)
-        names = [m.name for m in self.scheduler.monitors]
-        check_lateness = self.scheduler.lateness.take()
-        skipped = self.scheduler.skipped
-        location = self.engine.location
+        names = [m.name for m in self.prober.monitors]
+        check_lateness = self.prober.lateness.take()
+        skipped = self.prober.skipped
+        location = self.prober.location
         report = self.console
 
         def job() -> list[str]:
@@ -236,14 +245,15 @@ class Runner:
     # -- stopping ------------------------------------------------------------------------------------
 
     def _start_web(self, store: Store | None, host: str, port: int) -> WebServer:
-        source = LiveSource(lambda: self.scheduler.monitors, self.tracker, lambda: self.engine.location, store)
+        source = LiveSource(lambda: self.prober.monitors, self.tracker, lambda: self.prober.location, store)
 
         def figures() -> ProcessFigures:
+            lateness = self.prober.lateness_histogram
             return ProcessFigures(
                 checks_by_result=dict(self.tracker.checks_by_result),
-                skipped=self.scheduler.skipped,
-                lateness_buckets=self.scheduler.lateness_histogram.cumulative(),
-                lateness_sum=self.scheduler.lateness_histogram.sum,
+                skipped=self.prober.skipped,
+                lateness_buckets=lateness.cumulative(),
+                lateness_sum=lateness.sum,
                 store_buffer=None if self.store_writer is None else self.store_writer.buffered,
             )
 
@@ -252,7 +262,7 @@ class Runner:
         return server
 
     def _close_outputs(self) -> None:
-        self.engine.close()
+        self.prober.close()
         self.log.close()
         self.health.close()
         if self.store_writer is not None:
@@ -265,15 +275,15 @@ class Runner:
         self.alerts.notifier.close()
         if self.web is not None:
             self.web.stop()
-        cancelled = self.scheduler.stop(grace=STOP_GRACE_S)
-        self.engine.close()
+        cancelled = self.prober.stop(grace=STOP_GRACE_S)
+        self.prober.close()
         self.log.close()
         self.health.close()
         if self.store_writer is not None:
             self.store_writer.close()
             self.store_writer.store.close()
         note = f" ({cancelled} checks still running were cancelled)" if cancelled else ""
-        self.console.info(f"sitewatch: stopped; {self.scheduler.started} checks run{note}")
+        self.console.info(f"sitewatch: stopped; {self.prober.started} checks run{note}")
         self.console.close()
 
 
