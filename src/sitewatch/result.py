@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -84,10 +85,7 @@ class Result:
 
     def to_logfmt(self) -> str:
         """One logfmt line: every field in :data:`FIELDS` order, ``-`` for empty."""
-        parts = [f"ts={iso_utc(self.ts)}"]
-        for name in FIELDS[1:]:
-            parts.append(f"{name}={logfmt_value(getattr(self, name))}")
-        return " ".join(parts)
+        return logfmt_line([("ts", iso_utc(self.ts)), *((name, getattr(self, name)) for name in FIELDS[1:])])
 
 
 def iso_utc(ts: float) -> str:
@@ -105,6 +103,11 @@ def logfmt_value(value: object) -> str:
     if any(c in text for c in ' "=\\') or not text.isprintable():
         return json.dumps(text, ensure_ascii=False)
     return text
+
+
+def logfmt_line(fields: Iterable[tuple[str, object]]) -> str:
+    """``key=value`` pairs joined by spaces, values rendered by :func:`logfmt_value`."""
+    return " ".join(f"{key}={logfmt_value(value)}" for key, value in fields)
 
 
 def now() -> float:

@@ -261,13 +261,16 @@ class Runner:
         server.start()
         return server
 
-    def _close_outputs(self) -> None:
+    def _close_outputs(self, farewell: str = "") -> None:
+        """Release the probe, then write out everything buffered: files, store, console."""
         self.prober.close()
         self.log.close()
         self.health.close()
         if self.store_writer is not None:
             self.store_writer.close()
             self.store_writer.store.close()
+        if farewell:
+            self.console.info(farewell)
         self.console.close()
 
     def _shutdown(self) -> None:
@@ -276,15 +279,8 @@ class Runner:
         if self.web is not None:
             self.web.stop()
         cancelled = self.prober.stop(grace=STOP_GRACE_S)
-        self.prober.close()
-        self.log.close()
-        self.health.close()
-        if self.store_writer is not None:
-            self.store_writer.close()
-            self.store_writer.store.close()
         note = f" ({cancelled} checks still running were cancelled)" if cancelled else ""
-        self.console.info(f"sitewatch: stopped; {self.prober.started} checks run{note}")
-        self.console.close()
+        self._close_outputs(f"sitewatch: stopped; {self.prober.started} checks run{note}")
 
 
 def _ms(seconds: float | None) -> float | None:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from ..config import Monitor
-from ..result import Result, iso_utc, logfmt_value
+from ..result import Result, iso_utc, logfmt_line
 from ..state import StateChange
 from ._messages import Message, for_certificate, for_change, for_test
 from ._notifier import Notifier, deliver_once, safe_url
@@ -52,7 +52,7 @@ class Alerts:
     def _suppressed(self, message: Message, ts: float) -> None:
         fields = [("ts", iso_utc(ts)), ("event", "notify"), ("monitor", message.monitor), ("kind", message.kind),
                   ("outcome", "suppressed"), ("detail", "maintenance window")]  # fmt: skip
-        self.report(" ".join(f"{k}={logfmt_value(v)}" for k, v in fields))
+        self.report(logfmt_line(fields))
 
 
 def send_test(monitor: Monitor | None, urls: tuple[str, ...]) -> list[tuple[str, bool, str]]:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from ..result import iso_utc, logfmt_value
+from ..result import iso_utc, logfmt_line
 from ._messages import KIND_RECOVERED, Message
 
 Report = Callable[[str], None]  # takes a health.txt line
@@ -132,4 +132,4 @@ class Notifier:
             ("kind", message.kind), ("channel", channel), ("outcome", outcome), ("attempt", attempt),
             ("detail", why or None),
         ]  # fmt: skip
-        self.report(" ".join(f"{k}={logfmt_value(v)}" for k, v in fields))
+        self.report(logfmt_line(fields))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..result import iso_utc, logfmt_value
+from ..result import iso_utc, logfmt_line
 from ..scheduler import summarize
 from ..state import MinuteBucket, MonitorState, StateChange
 
@@ -36,7 +36,7 @@ def state_line(change: StateChange) -> str:
         ("was_for_s", None if lasted is None else round(lasted, 3)),
         ("detail", r.detail),
     ]
-    return " ".join(f"{k}={logfmt_value(v)}" for k, v in fields)
+    return logfmt_line(fields)
 
 
 def minute_lines(
@@ -77,5 +77,5 @@ def minute_lines(
             ("max_ms", summary.max),
             ("lateness_ms", late),
         ]
-        lines.append(" ".join(f"{k}={logfmt_value(v)}" for k, v in fields))
+        lines.append(logfmt_line(fields))
     return lines

@@ -9,73 +9,19 @@ Durations are integer microseconds.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from ..result import RESULTS, Result
 from . import _hist
 from ._base import US, Page, Rollup, StoreError, Transition
+from ._sqlite_schema import SCHEMA, ms, translated, us
 
-P = ParamSpec("P")
-T = TypeVar("T")
 _RESULT_CODE = {name: i for i, name in enumerate(RESULTS)}
 _COUNT_COLUMNS = ", ".join(RESULTS)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS monitors (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS results (
-    monitor INTEGER NOT NULL, ts INTEGER NOT NULL, location INTEGER NOT NULL,
-    url INTEGER NOT NULL, result INTEGER NOT NULL, error INTEGER, http_code INTEGER,
-    time_us INTEGER, dns_us INTEGER, connect_us INTEGER, tls_us INTEGER, ttfb_us INTEGER,
-    bytes INTEGER, detail INTEGER, cert_cdays INTEGER,
-    PRIMARY KEY (monitor, ts, location)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS latest (
-    monitor INTEGER NOT NULL, location INTEGER NOT NULL, ts INTEGER NOT NULL,
-    PRIMARY KEY (monitor, location)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS transitions (
-    monitor INTEGER NOT NULL, ts INTEGER NOT NULL, location INTEGER NOT NULL,
-    old TEXT NOT NULL, new TEXT NOT NULL, result TEXT NOT NULL, error TEXT,
-    PRIMARY KEY (monitor, ts, location)
-) WITHOUT ROWID;
-""" + "".join(
-    f"""
-CREATE TABLE IF NOT EXISTS rollup_{level} (
-    monitor INTEGER NOT NULL, bucket INTEGER NOT NULL, location INTEGER NOT NULL,
-    {", ".join(f"{r} INTEGER NOT NULL DEFAULT 0" for r in RESULTS)},
-    time_max_us INTEGER, hist BLOB NOT NULL,
-    PRIMARY KEY (monitor, bucket, location)
-) WITHOUT ROWID;"""
-    for level in (60, 3600, 86400)
-)
-
-
-def _translated(method: Callable[P, T]) -> Callable[P, T]:
-    """Turn sqlite3's exceptions into StoreError at this boundary."""
-
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return method(*args, **kwargs)
-        except sqlite3.Error as exc:
-            raise StoreError(f"sqlite: {exc}") from exc
-
-    return wrapper
-
-
-def _us(ms: float | None) -> int | None:
-    return None if ms is None else round(ms * 1000)
-
-
-def _ms(us: int | None) -> float | None:
-    return None if us is None else us / 1000
 
 
 class SQLiteStore:
@@ -97,7 +43,7 @@ class SQLiteStore:
         try:
             self._db = self._connect()
             with self._db:
-                self._db.executescript(_SCHEMA)
+                self._db.executescript(SCHEMA)
                 columns = {row[1] for row in self._db.execute("PRAGMA table_info(results)")}
                 if "cert_cdays" not in columns:  # a store written before certificates were tracked
                     self._db.execute("ALTER TABLE results ADD COLUMN cert_cdays INTEGER")
@@ -168,7 +114,7 @@ class SQLiteStore:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    @_translated
+    @translated
     def write(self, results: Sequence[Result], transitions: Sequence[Transition] = ()) -> None:
         with self._lock:
             db = self._db
@@ -180,8 +126,8 @@ class SQLiteStore:
                     mid, loc, ts = self._monitor_id(r.monitor), self._string_id(r.location), round(r.ts * US)
                     rows.append((
                         mid, ts, loc, self._string_id(r.url), _RESULT_CODE[r.result],
-                        self._optional_id(r.error), r.http_code, _us(r.time_ms), _us(r.dns_ms),
-                        _us(r.connect_ms), _us(r.tls_ms), _us(r.ttfb_ms), r.bytes, self._optional_id(r.detail),
+                        self._optional_id(r.error), r.http_code, us(r.time_ms), us(r.dns_ms),
+                        us(r.connect_ms), us(r.tls_ms), us(r.ttfb_ms), r.bytes, self._optional_id(r.detail),
                         None if r.cert_days is None else round(r.cert_days * 100),
                     ))  # fmt: skip
                     if ts > latest.get((mid, loc), -1):
@@ -205,7 +151,7 @@ class SQLiteStore:
                 db.execute("ROLLBACK")
                 raise
 
-    @_translated
+    @translated
     def write_rollups(self, level: int, rollups: Sequence[Rollup]) -> None:
         rows = []
         with self._lock:
@@ -213,19 +159,19 @@ class SQLiteStore:
                 counts = [r.counts.get(name, 0) for name in RESULTS]
                 rows.append((
                     self._monitor_id(r.monitor), r.bucket, self._string_id(r.location), *counts,
-                    _us(r.time_max_ms), _hist.encode(r.hist),
+                    us(r.time_max_ms), _hist.encode(r.hist),
                 ))  # fmt: skip
             with self._db:
                 self._db.executemany(
                     f"INSERT OR REPLACE INTO rollup_{level} VALUES ({','.join('?' * (len(RESULTS) + 5))})", rows
                 )
 
-    @_translated
+    @translated
     def set_meta(self, key: str, value: str) -> None:
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    @_translated
+    @translated
     def prune(self, raw_before_us: int, rollups_before: int, limit: int = 10_000) -> int:
         deleted = 0
         with self._lock:
@@ -282,7 +228,7 @@ class SQLiteStore:
             for ts, loc, url, code, err, http, t, dns, conn, tls, ttfb, size, det, cert in rows
         ]  # fmt: skip
 
-    @_translated
+    @translated
     def query(
         self,
         monitor: str,
@@ -320,11 +266,11 @@ class SQLiteStore:
         next_cursor = f"{rows[-1][0]}:{rows[-1][1]}" if len(rows) == limit else None
         return Page(page, next_cursor)
 
-    @_translated
+    @translated
     def monitors(self) -> list[str]:
         return [row[0] for row in self._reader.execute("SELECT name FROM monitors ORDER BY name")]
 
-    @_translated
+    @translated
     def latest(self) -> list[Result]:
         cols = ", ".join(f"r.{c.strip()}" for c in self._COLUMNS.split(","))
         rows = self._reader.execute(
@@ -334,7 +280,7 @@ class SQLiteStore:
         ).fetchall()
         return [self._result(row[0], row[1:]) for row in rows]
 
-    @_translated
+    @translated
     def recent(self, monitor: str, limit: int = 50) -> list[Result]:
         mid = self._find_monitor(monitor)
         if mid is None:
@@ -345,7 +291,7 @@ class SQLiteStore:
         ).fetchall()
         return self._results(monitor, rows[::-1])
 
-    @_translated
+    @translated
     def transitions(self, monitor: str, since_us: int, until_us: int) -> list[Transition]:
         mid = self._find_monitor(monitor)
         if mid is None:
@@ -367,7 +313,7 @@ class SQLiteStore:
             for ts, loc, old, new, res, err in sorted(before) + within
         ]
 
-    @_translated
+    @translated
     def rollups(self, level: int, monitor: str, since: int, until: int) -> Iterator[Rollup]:
         mid = self._find_monitor(monitor)
         if mid is None:
@@ -388,16 +334,16 @@ class SQLiteStore:
             location=self._text(loc) or "",
             bucket=bucket,
             counts={name: c for name, c in zip(RESULTS, counts, strict=True) if c},
-            time_max_ms=_ms(time_max),
+            time_max_ms=ms(time_max),
             hist=hist,
         )
 
-    @_translated
+    @translated
     def get_meta(self, key: str) -> str | None:
         row = self._reader.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
-    @_translated
+    @translated
     def size_bytes(self) -> int:
         with self._lock:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
