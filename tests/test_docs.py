@@ -34,3 +34,15 @@ def test_every_result_field_is_documented() -> None:
     table = _section("## What every check produces")
     missing = [name for name in FIELDS if f"`{name}`" not in table]
     assert not missing, f"result fields missing from README: {missing}"
+
+
+def test_the_alerts_example_in_the_readme_is_a_valid_config() -> None:
+    import json
+
+    from sitewatch.config import parse_config
+
+    section = _section("## Alerts")
+    example = section.split("```json", 1)[1].split("```", 1)[0]
+    config = parse_config(json.loads(example))
+    shop = config.monitors[0]
+    assert shop.retry_interval == 10 and shop.confirm == 3 and len(shop.notify) == 3 and len(shop.maintenance) == 2

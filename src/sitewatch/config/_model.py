@@ -88,6 +88,7 @@ class SettingsModel(_Strict):
     rollup_retention_days: float = Field(400, gt=0, description="Days minute/hour/day rollups are kept.")
     confirm: int = Field(2, ge=1, le=100, description="Failed checks in a row before a monitor is down (or slow).")
     recover: int = Field(2, ge=1, le=100, description="Good checks in a row before it is up again.")
+    retry_interval: Duration | None = Field(None, description="Default re-check delay after a first failure.")
     notify: list[str] = Field(default_factory=list, description="Apprise URLs that hear about every monitor.")
     notify_min_interval: Duration = Field(60.0, description="At most one message per monitor this often.")
     cert_warn_days: float = Field(14, ge=0, description="Warn (once a day) when a certificate expires sooner.")

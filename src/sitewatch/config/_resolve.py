@@ -28,6 +28,7 @@ class Settings:
     rollup_retention_days: float = 400
     confirm: int = 2
     recover: int = 2
+    retry_interval: float | None = None
     notify: tuple[str, ...] = ()
     notify_min_interval: float = 60.0
     cert_warn_days: float = 14
@@ -145,7 +146,7 @@ def _resolve_monitor(
         max_body_bytes=m.max_body_bytes,
         confirm=m.confirm or settings.confirm,
         recover=m.recover or settings.recover,
-        retry_interval=m.retry_interval,
+        retry_interval=m.retry_interval if m.retry_interval is not None else settings.retry_interval,
         notify=tuple(dict.fromkeys((*m.notify, *settings.notify))),
         cert_warn_days=settings.cert_warn_days if m.cert_warn_days is None else m.cert_warn_days,
         maintenance=tuple(_window(w) for w in m.maintenance) + settings.maintenance,
