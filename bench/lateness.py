@@ -63,7 +63,7 @@ def main() -> None:
         started = time.monotonic()
         runner.run(duration=args.seconds)
         elapsed = time.monotonic() - started
-    log = (out / "log.txt").read_text().splitlines()
+    log = [line for f in sorted(out.glob("log.txt*")) for line in f.read_text().splitlines()]  # rotated too
     checks = len(log)
     ups = sum(1 for line in log if " result=up " in line)
     ticks = [
